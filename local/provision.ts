@@ -1,0 +1,144 @@
+/**
+ * Creates the hub's tables, queues, dead-letter queues and bucket on the local servers, from
+ * the same definitions the CDK stack uses (`shared/resources.ts`). Safe to run on every start.
+ */
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ConnectorName } from '../shared/connectors.ts';
+import {
+  CONNECTOR_QUEUES,
+  CONNECTOR_QUEUE_DEFAULTS,
+  IDEMPOTENCY_TABLE,
+  LEDGER_TABLE,
+} from '../shared/resources.ts';
+
+export interface LocalNames {
+  ledgerTable: string;
+  idempotencyTable: string;
+  payloadBucket: string;
+  queues: Record<ConnectorName, { queueName: string; dlqName: string }>;
+}
+
+/** The resource names, with an optional prefix so parallel tests never share a resource. */
+export function localNames(prefix = ''): LocalNames {
+  const queues = {} as LocalNames['queues'];
+  for (const q of CONNECTOR_QUEUES) {
+    queues[q.connector] = { queueName: `${prefix}${q.queueName}`, dlqName: `${prefix}${q.dlqName}` };
+  }
+  return {
+    ledgerTable: `${prefix}${LEDGER_TABLE.localName}`,
+    idempotencyTable: `${prefix}${IDEMPOTENCY_TABLE.localName}`,
+    payloadBucket: `${prefix}switchyard-payloads`,
+    queues,
+  };
+}
+
+async function createTable(client: DynamoDBClient, input: ConstructorParameters<typeof CreateTableCommand>[0], ttlAttribute: string) {
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    return;
+  }
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: input.TableName,
+      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+    }),
+  );
+}
+
+export async function provisionTables(client: DynamoDBClient, names: LocalNames): Promise<void> {
+  const { byObject, byStatus } = LEDGER_TABLE.indexes;
+  await createTable(
+    client,
+    {
+      TableName: names.ledgerTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: LEDGER_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: LEDGER_TABLE.sortKey, AttributeType: 'S' },
+        { AttributeName: byObject.partitionKey, AttributeType: 'S' },
+        { AttributeName: byObject.sortKey, AttributeType: 'S' },
+        { AttributeName: byStatus.partitionKey, AttributeType: 'S' },
+        { AttributeName: byStatus.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: LEDGER_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [byObject, byStatus].map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    },
+    LEDGER_TABLE.ttlAttribute,
+  );
+  await createTable(
+    client,
+    {
+      TableName: names.idempotencyTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+    },
+    IDEMPOTENCY_TABLE.ttlAttribute,
+  );
+}
+
+export interface ProvisionedQueue {
+  queueUrl: string;
+  dlqUrl: string;
+}
+
+export async function provisionQueues(
+  client: SQSClient,
+  names: LocalNames,
+): Promise<Record<ConnectorName, ProvisionedQueue>> {
+  const result = {} as Record<ConnectorName, ProvisionedQueue>;
+  for (const definition of CONNECTOR_QUEUES) {
+    const { queueName, dlqName } = names.queues[definition.connector];
+    const dlq = await client.send(
+      new CreateQueueCommand({
+        QueueName: dlqName,
+        Attributes: {
+          MessageRetentionPeriod: String(CONNECTOR_QUEUE_DEFAULTS.dlqRetentionDays * 86_400),
+        },
+      }),
+    );
+    const dlqUrl = dlq.QueueUrl ?? '';
+    const attributes = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const queue = await client.send(
+      new CreateQueueCommand({
+        QueueName: queueName,
+        Attributes: {
+          VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+          MaximumMessageSize: String(definition.maximumMessageBytes),
+          MessageRetentionPeriod: String(CONNECTOR_QUEUE_DEFAULTS.retentionDays * 86_400),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: attributes.Attributes?.QueueArn,
+            maxReceiveCount: definition.maxReceiveCount,
+          }),
+        },
+      }),
+    );
+    result[definition.connector] = { queueUrl: queue.QueueUrl ?? '', dlqUrl };
+  }
+  return result;
+}
+
+export async function provisionBucket(client: S3Client, names: LocalNames): Promise<void> {
+  await client.send(new CreateBucketCommand({ Bucket: names.payloadBucket }));
+}

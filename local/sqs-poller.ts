@@ -1,0 +1,115 @@
+/**
+ * The laptop's event source mapping: long-polls a queue, hands real SQS batches to a consumer
+ * handler as Lambda would, deletes what succeeded and leaves `batchItemFailures` for SQS to
+ * redeliver (and, past the queue's maxReceiveCount, to move to the dead-letter queue).
+ */
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.ts';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+export interface SqsPollerOptions {
+  client: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: SqsHandler;
+  functionName: string;
+  timeoutSeconds: number;
+  batchSize?: number;
+  waitTimeSeconds?: number;
+  onError?: (error: unknown) => void;
+}
+
+function toRecord(message: Message, options: SqsPollerOptions): SQSRecord {
+  const a = message.Attributes ?? {};
+  const messageAttributes: SQSRecord['messageAttributes'] = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
+    };
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes,
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: options.queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+export interface SqsPoller {
+  stop(): Promise<void>;
+}
+
+export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
+  let running = true;
+  const abort = new AbortController();
+  const loop = (async () => {
+    while (running) {
+      try {
+        const received = await options.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: options.batchSize ?? 10,
+            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        const messages = received.Messages ?? [];
+        if (messages.length === 0) continue;
+        const records = messages.map((m) => toRecord(m, options));
+        const context = lambdaContext({
+          functionName: options.functionName,
+          timeoutSeconds: options.timeoutSeconds,
+        });
+        let failed: Set<string>;
+        try {
+          const response = await options.handler({ Records: records }, context);
+          failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        } catch (error) {
+          // A thrown handler fails the whole batch, as in Lambda.
+          options.onError?.(error);
+          failed = new Set(records.map((r) => r.messageId));
+        }
+        const done = records.filter((r) => !failed.has(r.messageId));
+        if (done.length > 0) {
+          await options.client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+            }),
+          );
+        }
+      } catch (error) {
+        if (!running) break;
+        options.onError?.(error);
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      abort.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * AWS SDK v3 clients built from {@link AwsConfig}: the real services by default, or local
+ * servers speaking the same wire protocols when an endpoint is configured.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsConfig } from './config.ts';
+
+/** Local servers accept any credentials; these keep the SDK from searching for real ones. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function common(aws: AwsConfig, endpoint: string | undefined) {
+  return endpoint === undefined
+    ? { region: aws.region }
+    : { region: aws.region, endpoint, credentials: LOCAL_CREDENTIALS };
+}
+
+export function createDynamoDbClient(aws: AwsConfig): DynamoDBClient {
+  return new DynamoDBClient(common(aws, aws.endpoints.dynamodb));
+}
+
+export function createDocumentClient(aws: AwsConfig): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoDbClient(aws), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function createSqsClient(aws: AwsConfig): SQSClient {
+  return new SQSClient(common(aws, aws.endpoints.sqs));
+}
+
+export function createS3Client(aws: AwsConfig): S3Client {
+  const endpoint = aws.endpoints.s3;
+  // Local S3 servers are addressed by path: bucket.localhost names need wildcard DNS.
+  return new S3Client({ ...common(aws, endpoint), forcePathStyle: endpoint !== undefined });
+}

@@ -1,0 +1,226 @@
+/**
+ * The only module that reads `process.env`. Each function parses its settings once, at cold
+ * start, and a missing or malformed setting fails fast with a message that names the variable.
+ *
+ * The variable names are constants shared with `infra/` (which sets them) and `local/` (which
+ * sets them for the laptop runtime), so the three cannot drift apart.
+ */
+import { CONNECTORS, type ConnectorName } from './connectors.ts';
+import { PermanentError } from './errors.ts';
+import { DEFAULT_ROUTES, parseRoutingTable, type RoutingTable } from './events/routing.ts';
+
+/** Environment variable names, shared by the CDK stack, the local runtime and the functions. */
+export const ENV = {
+  port: 'PORT',
+  webhookSecret: 'STRIPE_WEBHOOK_SECRET',
+  webhookSecretArn: 'STRIPE_WEBHOOK_SECRET_ARN',
+  webhookToleranceSeconds: 'STRIPE_WEBHOOK_TOLERANCE_SECONDS',
+  livemode: 'STRIPE_LIVEMODE',
+  routingTable: 'ROUTING_TABLE',
+  ledgerTable: 'LEDGER_TABLE',
+  ledgerTtlDays: 'LEDGER_TTL_DAYS',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
+  payloadBucket: 'PAYLOAD_BUCKET',
+  region: 'AWS_REGION',
+  dynamodbEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sqsEndpoint: 'AWS_ENDPOINT_URL_SQS',
+  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  dataDir: 'SWITCHYARD_DATA_DIR',
+} as const;
+
+/** `QUEUE_URL_SALESFORCE`, `QUEUE_URL_NETSUITE`, … : the queue a connector consumes. */
+export function queueUrlEnv(connector: ConnectorName): string {
+  return `QUEUE_URL_${connector.toUpperCase()}`;
+}
+
+/** A setting that is missing or malformed. The message names the variable and what it expects. */
+export class ConfigError extends PermanentError {}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function required(env: Env, name: string, meaning: string): string {
+  const value = present(env, name);
+  if (value === undefined) {
+    throw new ConfigError(`${name} is not set: set it to ${meaning}.`);
+  }
+  return value;
+}
+
+function integer(
+  env: Env,
+  name: string,
+  options: { default: number; min: number; max: number },
+): number {
+  const raw = present(env, name);
+  if (raw === undefined) return options.default;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < options.min || value > options.max) {
+    throw new ConfigError(
+      `${name} is "${raw}": set it to a whole number from ${options.min} to ${options.max}, or unset it for the default ${options.default}.`,
+    );
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} is "${raw}": set it to true or false.`);
+}
+
+/** Splits a comma-separated list of webhook signing secrets (several are active during rotation). */
+export function parseSecretList(raw: string, name: string): string[] {
+  const secrets = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (secrets.length === 0) {
+    throw new ConfigError(`${name} holds no secret: set it to one or more whsec_… values, comma-separated.`);
+  }
+  for (const secret of secrets) {
+    if (!secret.startsWith('whsec_')) {
+      throw new ConfigError(
+        `${name} holds a value that is not a Stripe webhook signing secret (they start with "whsec_"): copy it from the Stripe Dashboard or from \`stripe listen\`.`,
+      );
+    }
+  }
+  return secrets;
+}
+
+/** Where the AWS SDK clients connect: the real AWS, or local servers by endpoint override. */
+export interface AwsConfig {
+  region: string;
+  endpoints: { dynamodb?: string; sqs?: string; s3?: string };
+}
+
+function parseAws(env: Env): AwsConfig {
+  const endpoints: AwsConfig['endpoints'] = {};
+  const dynamodb = present(env, ENV.dynamodbEndpoint);
+  const sqs = present(env, ENV.sqsEndpoint);
+  const s3 = present(env, ENV.s3Endpoint);
+  if (dynamodb) endpoints.dynamodb = dynamodb;
+  if (sqs) endpoints.sqs = sqs;
+  if (s3) endpoints.s3 = s3;
+  return { region: present(env, ENV.region) ?? 'us-east-1', endpoints };
+}
+
+/** Settings every function that touches the ledger needs. */
+export interface LedgerConfig {
+  aws: AwsConfig;
+  ledgerTable: string;
+  ledgerTtlDays: number;
+}
+
+export function parseLedgerConfig(env: Env): LedgerConfig {
+  return {
+    aws: parseAws(env),
+    ledgerTable: required(env, ENV.ledgerTable, 'the name of the ledger DynamoDB table'),
+    ledgerTtlDays: integer(env, ENV.ledgerTtlDays, { default: 90, min: 1, max: 3650 }),
+  };
+}
+
+/** Where the webhook signing secrets come from: the environment, or Secrets Manager. */
+export type WebhookSecretSource =
+  | { kind: 'env'; secrets: string[] }
+  | { kind: 'secretsManager'; secretArn: string };
+
+/** Settings of the `stripe-webhook` ingress function. */
+export interface IngressConfig extends LedgerConfig {
+  webhookSecrets: WebhookSecretSource;
+  toleranceSeconds: number;
+  livemode: boolean;
+  idempotencyTable: string;
+  payloadBucket: string;
+  routes: RoutingTable;
+  queueUrls: Partial<Record<ConnectorName, string>>;
+}
+
+export function parseIngressConfig(env: Env): IngressConfig {
+  const secretList = present(env, ENV.webhookSecret);
+  const secretArn = present(env, ENV.webhookSecretArn);
+  let webhookSecrets: WebhookSecretSource;
+  if (secretList !== undefined) {
+    webhookSecrets = { kind: 'env', secrets: parseSecretList(secretList, ENV.webhookSecret) };
+  } else if (secretArn !== undefined) {
+    webhookSecrets = { kind: 'secretsManager', secretArn };
+  } else {
+    throw new ConfigError(
+      `Neither ${ENV.webhookSecret} nor ${ENV.webhookSecretArn} is set: set one to the webhook signing secret(s) of your Stripe endpoint.`,
+    );
+  }
+
+  const rawRoutes = present(env, ENV.routingTable);
+  const routes = rawRoutes === undefined ? DEFAULT_ROUTES : parseRoutingJson(rawRoutes);
+
+  const queueUrls: Partial<Record<ConnectorName, string>> = {};
+  for (const connector of CONNECTORS) {
+    if (routes[connector].length === 0) continue;
+    queueUrls[connector] = required(
+      env,
+      queueUrlEnv(connector),
+      `the URL of the ${connector} SQS queue (or route no event type to ${connector} in ${ENV.routingTable})`,
+    );
+  }
+
+  return {
+    ...parseLedgerConfig(env),
+    webhookSecrets,
+    toleranceSeconds: integer(env, ENV.webhookToleranceSeconds, { default: 300, min: 1, max: 3600 }),
+    livemode: boolean(env, ENV.livemode, false),
+    idempotencyTable: required(env, ENV.idempotencyTable, 'the name of the idempotency DynamoDB table'),
+    payloadBucket: required(env, ENV.payloadBucket, 'the name of the S3 bucket for large payloads'),
+    routes,
+    queueUrls,
+  };
+}
+
+function parseRoutingJson(raw: string): RoutingTable {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(
+      `${ENV.routingTable} is not valid JSON: set it to an object such as {"salesforce": ["customer.*"], "warehouse": ["*"]}.`,
+      { cause },
+    );
+  }
+  try {
+    return parseRoutingTable(parsed);
+  } catch (cause) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    throw new ConfigError(`${ENV.routingTable} is not a routing table: ${detail}`, { cause });
+  }
+}
+
+/** Settings of `npm start`, the laptop runtime. */
+export interface LocalConfig {
+  port: number;
+  webhookSecrets: string[] | undefined;
+  livemode: boolean;
+  dataDir: string;
+  routingTable: string | undefined;
+}
+
+export function parseLocalConfig(env: Env): LocalConfig {
+  const secretList = present(env, ENV.webhookSecret);
+  return {
+    port: integer(env, ENV.port, { default: 3000, min: 1, max: 65_535 }),
+    webhookSecrets:
+      secretList === undefined ? undefined : parseSecretList(secretList, ENV.webhookSecret),
+    livemode: boolean(env, ENV.livemode, false),
+    dataDir: present(env, ENV.dataDir) ?? '.switchyard',
+    routingTable: present(env, ENV.routingTable),
+  };
+}
+
+/** Reads the process environment. Only entry points call this, once, at cold start. */
+export function processEnv(): Env {
+  return process.env;
+}

@@ -1,0 +1,57 @@
+/**
+ * Wires the ingress from its configuration: the same function serves Lambda
+ * (`functions/stripe-webhook`) and the laptop runtime (`local/`).
+ */
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient, createDynamoDbClient, createS3Client, createSqsClient } from '../aws.ts';
+import { type IngressConfig, parseSecretList, type WebhookSecretSource } from '../config.ts';
+import { Router } from '../events/routing.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { PayloadStore } from '../queue/payload-store.ts';
+import { QueuePublisher } from '../queue/publisher.ts';
+import { createIngress, type IngressHandler } from './ingress.ts';
+import { WebhookVerifier } from './verify.ts';
+
+/** Secrets Manager values are cached this long, so a rotation reaches warm functions quickly. */
+const SECRET_CACHE_SECONDS = 300;
+
+function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string[]> {
+  if (source.kind === 'env') {
+    const secrets = source.secrets;
+    return async () => secrets;
+  }
+  return async () => {
+    // Loaded on first use only, so the SDK client stays out of the laptop runtime.
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+    const value = await getSecret(source.secretArn, { maxAge: SECRET_CACHE_SECONDS });
+    if (typeof value !== 'string') {
+      throw new Error(`Secret ${source.secretArn} has no string value: store the whsec_… secrets comma-separated.`);
+    }
+    return parseSecretList(value, source.secretArn);
+  };
+}
+
+export function buildIngress(config: IngressConfig, logger: Logger): IngressHandler {
+  const documentClient = createDocumentClient(config.aws);
+  return createIngress({
+    verifier: new WebhookVerifier({
+      toleranceSeconds: config.toleranceSeconds,
+      livemode: config.livemode,
+    }),
+    secrets: secretsFrom(config.webhookSecrets),
+    router: new Router(config.routes),
+    ledger: new Ledger({
+      client: documentClient,
+      tableName: config.ledgerTable,
+      ttlDays: config.ledgerTtlDays,
+    }),
+    publisher: new QueuePublisher({ client: createSqsClient(config.aws), queueUrls: config.queueUrls }),
+    payloads: new PayloadStore({ client: createS3Client(config.aws), bucket: config.payloadBucket }),
+    idempotencyStore: new DynamoDBPersistenceLayer({
+      tableName: config.idempotencyTable,
+      awsSdkV3Client: createDynamoDbClient(config.aws),
+    }),
+    logger,
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * One source of truth for the hub's storage and queues: the CDK stack (`infra/`) and the local
+ * runtime (`local/`) both build their tables, queues and dead-letter queues from these
+ * definitions, so a key name or a redrive policy cannot differ between a laptop and AWS.
+ */
+import { CONNECTORS, type ConnectorName } from './connectors.ts';
+
+/** The ledger table (DESIGN §4): single-table design with two sparse GSIs. */
+export const LEDGER_TABLE = {
+  localName: 'switchyard-ledger',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Lineage of one Stripe object (customer, subscription, invoice, …) across events. */
+    byObject: { name: 'byObject', partitionKey: 'objectId', sortKey: 'objectSk' },
+    /** Deliveries by status, newest last: finds failures and stuck deliveries. */
+    byStatus: { name: 'byStatus', partitionKey: 'deliveryStatus', sortKey: 'statusSk' },
+  },
+} as const;
+
+/** The Powertools idempotency table (its default attribute names). */
+export const IDEMPOTENCY_TABLE = {
+  localName: 'switchyard-idempotency',
+  partitionKey: 'id',
+  ttlAttribute: 'expiration',
+} as const;
+
+/** The bucket that holds event payloads too large for one SQS message or ledger item. */
+export const PAYLOAD_BUCKET = {
+  localName: 'switchyard-payloads',
+  prefix: 'events/',
+  /** Payloads are evidence for reconciliation and audits; kept as long as ledger events. */
+  expirationDays: 90,
+} as const;
+
+/** SQS's classic per-message ceiling; anything larger travels as an S3 pointer. */
+export const MAX_SQS_MESSAGE_BYTES = 262_144;
+
+/** Settings shared by every connector queue and its consumer. */
+export const CONNECTOR_QUEUE_DEFAULTS = {
+  /** The consumer Lambda's timeout; the visibility timeout is six times that (AWS guidance). */
+  consumerTimeoutSeconds: 60,
+  visibilityTimeoutMultiplier: 6,
+  /** After this many failed receives SQS moves the message to the dead-letter queue. */
+  maxReceiveCount: 5,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  /** Dead letters are kept for SQS's maximum, 14 days, so nobody loses one over a holiday. */
+  dlqRetentionDays: 14,
+  retentionDays: 4,
+} as const;
+
+export interface ConnectorQueueDefinition {
+  connector: ConnectorName;
+  queueName: string;
+  dlqName: string;
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  maximumMessageBytes: number;
+}
+
+/** The queue and dead-letter queue of one connector. */
+export function connectorQueue(connector: ConnectorName): ConnectorQueueDefinition {
+  const d = CONNECTOR_QUEUE_DEFAULTS;
+  return {
+    connector,
+    queueName: `switchyard-${connector}`,
+    dlqName: `switchyard-${connector}-dlq`,
+    visibilityTimeoutSeconds: d.consumerTimeoutSeconds * d.visibilityTimeoutMultiplier,
+    maxReceiveCount: d.maxReceiveCount,
+    maximumMessageBytes: MAX_SQS_MESSAGE_BYTES,
+  };
+}
+
+/** Every connector queue, in connector order. */
+export const CONNECTOR_QUEUES: readonly ConnectorQueueDefinition[] = CONNECTORS.map(connectorQueue);
