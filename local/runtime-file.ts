@@ -1,0 +1,44 @@
+/**
+ * `<data dir>/runtime.json`: where a running local hub can be reached. `npm start` writes it,
+ * `switchyard trace` and `switchyard status` read it, and a clean shutdown removes it.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConnectorName } from '../shared/connectors.ts';
+import type { LocalNames, ProvisionedQueue } from './provision.ts';
+
+export interface RuntimeInfo {
+  pid: number;
+  startedAt: string;
+  webhookUrl: string;
+  endpoints: { dynamodb: string; sqs: string; s3: string };
+  names: LocalNames;
+  queues: Record<ConnectorName, ProvisionedQueue>;
+  dynamodbPid: number | undefined;
+}
+
+const FILE = 'runtime.json';
+
+export function writeRuntime(dataDir: string, info: RuntimeInfo): void {
+  writeFileSync(join(dataDir, FILE), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function readRuntime(dataDir: string): RuntimeInfo | undefined {
+  const path = join(dataDir, FILE);
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, 'utf8')) as RuntimeInfo;
+}
+
+export function removeRuntime(dataDir: string): void {
+  rmSync(join(dataDir, FILE), { force: true });
+}
+
+export function isAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

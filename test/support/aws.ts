@@ -1,0 +1,32 @@
+/** Clients and freshly provisioned resources on the run's local servers. */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createDocumentClient, createDynamoDbClient, createS3Client, createSqsClient } from '../../shared/aws.ts';
+import type { AwsConfig } from '../../shared/config.ts';
+import { Ledger } from '../../shared/ledger/ledger.ts';
+import { localNames, provisionBucket, provisionQueues, provisionTables } from '../../local/provision.ts';
+
+export function localAws(): AwsConfig {
+  const sqs = inject('sqsEndpoint');
+  return { region: 'us-east-1', endpoints: { dynamodb: inject('dynamodbEndpoint'), sqs, s3: sqs } };
+}
+
+/** A unique prefix so test files never share a table, queue or bucket. */
+export function uniquePrefix(): string {
+  return `t${randomBytes(4).toString('hex')}-`;
+}
+
+/** Tables, queues and a bucket of their own, plus clients and a ledger on them. */
+export async function freshResources() {
+  const aws = localAws();
+  const names = localNames(uniquePrefix());
+  const dynamodb = createDynamoDbClient(aws);
+  const sqs = createSqsClient(aws);
+  const s3 = createS3Client(aws);
+  await provisionTables(dynamodb, names);
+  const queues = await provisionQueues(sqs, names);
+  await provisionBucket(s3, names);
+  const documents = createDocumentClient(aws);
+  const ledger = new Ledger({ client: documents, tableName: names.ledgerTable, ttlDays: 90 });
+  return { aws, names, queues, dynamodb, sqs, s3, documents, ledger };
+}
