@@ -69,11 +69,6 @@ export class HubStack extends Stack {
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
-    Validations.of(this.alarmTopic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and alarm notifications carry alarm names and states only, no customer data.',
-    });
     const alarmAction = new cloudwatchActions.SnsAction(this.alarmTopic);
 
     this.ledgerTable = new dynamodb.Table(this, 'Ledger', {
@@ -82,7 +77,6 @@ export class HubStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: LEDGER_TABLE.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       // The ledger is the audit trail: deleting the stack must not delete it.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -100,7 +94,6 @@ export class HubStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       // Records only live for the idempotency window; nothing to keep after the stack is gone.
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -21,6 +21,21 @@ import { ENV, queueUrlEnv } from '../../shared/config.ts';
 import { PAYLOAD_BUCKET } from '../../shared/resources.ts';
 import type { ConnectorQueue } from './connector-queue.ts';
 
+/**
+ * Item-level reads and writes: what the ledger and Powertools idempotency use. Unlike
+ * `grantReadWriteData` this leaves out Scan and the stream actions; no table-level action at all.
+ */
+export const TABLE_ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
 /** The repository root: bundling resolves entries, `node_modules` and the lock file from here. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -138,9 +153,9 @@ export class HubFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
-  /** Reads and writes ledger items (including its GSIs) and learns the table name. */
+  /** Reads and writes ledger items (and queries its GSIs), and learns the table name. */
   useLedger(table: dynamodb.ITable): this {
-    table.grantReadWriteData(this);
+    table.grant(this, ...TABLE_ITEM_ACTIONS);
     acknowledgeWildcard(
       this.role,
       table,
@@ -152,7 +167,7 @@ export class HubFunction extends Construct implements iam.IGrantable {
 
   /** Reads and writes Powertools idempotency records and learns the table name. */
   useIdempotencyTable(table: dynamodb.ITable): this {
-    table.grantReadWriteData(this);
+    table.grant(this, ...TABLE_ITEM_ACTIONS);
     return this.setEnvironment(ENV.idempotencyTable, table.tableName);
   }
 

@@ -11,6 +11,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -81,6 +82,8 @@ export function createIngress(deps: IngressDependencies) {
 
   const idempotencyConfig = new IdempotencyConfig({
     eventKeyJmesPath: 'event.id',
+    // Stripe resends an event unchanged; the same id with another type or time is not a resend.
+    payloadValidationJmesPath: '[event.type, event.created]',
     expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
     throwOnNoIdempotencyKey: true,
     responseHook: (response) =>
@@ -192,6 +195,15 @@ export function createIngress(deps: IngressDependencies) {
       if (error instanceof RejectedRequestError) {
         logger.warn('Request rejected', { reason: error.reason, status: error.statusCode });
         return json(error.statusCode, { error: { reason: error.reason, message: error.message } });
+      }
+      if (error instanceof IdempotencyValidationError) {
+        logger.warn('Event id reused for a different event', { stripeEventId: eventId });
+        return json(409, {
+          error: {
+            reason: 'event_id_reused',
+            message: `Event ${eventId} was received before with another type or creation time; Stripe never reuses an event id, so check what is sending this.`,
+          },
+        });
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
         logger.info('Event is being processed by another request', { stripeEventId: eventId });
