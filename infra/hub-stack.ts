@@ -218,7 +218,7 @@ export class HubStack extends Stack {
         id: 'AwsSolutions-APIG4',
         reason:
           'Stripe cannot present AWS credentials or tokens; every request is authenticated by its Stripe-Signature (HMAC-SHA256 with the endpoint secret, 300 s tolerance), and unsigned requests are rejected before anything is stored.',
-    });
+      });
     }
     return { api, stage };
   }

@@ -3,7 +3,7 @@
  * for the same handlers Lambda runs, and their results back into HTTP responses.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -29,36 +29,49 @@ const API_GATEWAY_MAX_BYTES = 10 * 1_048_576;
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+json)/i;
 
-function headersOf(request: IncomingMessage): Record<string, string> {
+function headersOf(rawHeaders: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i]?.toLowerCase();
-    const value = request.rawHeaders[i + 1] ?? '';
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]?.toLowerCase();
+    const value = rawHeaders[i + 1] ?? '';
     if (name === undefined || name === 'cookie') continue;
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
   return headers;
 }
 
-/** Builds the API Gateway v2 event API Gateway would send for this request. */
-export function toApiGatewayEvent(options: {
-  request: IncomingMessage;
+/** What the host knows of an HTTP request. */
+export interface HttpRequestParts {
+  method: string;
+  url: string;
+  /** Header names and values, alternating, as received (`IncomingMessage.rawHeaders`). */
+  rawHeaders: readonly string[];
   body: Buffer;
   routeKey: string;
-}): APIGatewayProxyEventV2 {
-  const { request, body } = options;
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers = headersOf(request);
+  httpVersion?: string;
+  sourceIp?: string;
+}
+
+/**
+ * Builds the event API Gateway (HTTP API, payload v2.0) would send for this request: header
+ * names lower-cased and repeats comma-joined, cookies apart, and a text body passed as is while
+ * any other body is base64-encoded with `isBase64Encoded`.
+ */
+export function toApiGatewayEvent(request: HttpRequestParts): APIGatewayProxyEventV2 {
+  const { body } = request;
+  const url = new URL(request.url, 'http://localhost');
+  const headers = headersOf(request.rawHeaders);
   const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
   const queryStringParameters: Record<string, string> = {};
   for (const [k, v] of url.searchParams) {
     queryStringParameters[k] = queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
   }
-  const cookies = request.headers.cookie?.split(';').map((c) => c.trim());
+  const cookieIndex = request.rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'cookie');
+  const cookies = request.rawHeaders[cookieIndex + 1]?.split(';').map((c) => c.trim());
   return {
     version: '2.0',
-    routeKey: options.routeKey,
+    routeKey: request.routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     ...(cookies ? { cookies } : {}),
@@ -70,14 +83,14 @@ export function toApiGatewayEvent(options: {
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
       http: {
-        method: request.method ?? 'GET',
+        method: request.method,
         path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        protocol: `HTTP/${request.httpVersion ?? '1.1'}`,
+        sourceIp: request.sourceIp ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
-      routeKey: options.routeKey,
+      routeKey: request.routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
@@ -127,9 +140,13 @@ export async function startHttpHost(options: {
         return;
       }
       const event = toApiGatewayEvent({
-        request,
+        method: request.method ?? 'GET',
+        url: request.url ?? '/',
+        rawHeaders: request.rawHeaders,
         body: Buffer.concat(chunks),
         routeKey: `${route.method} ${route.path}`,
+        httpVersion: request.httpVersion,
+        ...(request.socket.remoteAddress ? { sourceIp: request.socket.remoteAddress } : {}),
       });
       const context = lambdaContext({ functionName: route.functionName, timeoutSeconds: route.timeoutSeconds });
       route

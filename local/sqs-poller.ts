@@ -26,7 +26,8 @@ export interface SqsPollerOptions {
   onError?: (error: unknown) => void;
 }
 
-function toRecord(message: Message, options: SqsPollerOptions): SQSRecord {
+/** The record Lambda's SQS event source would build from a received message. */
+export function toSqsRecord(message: Message, options: { queueArn: string }): SQSRecord {
   const a = message.Attributes ?? {};
   const messageAttributes: SQSRecord['messageAttributes'] = {};
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
@@ -75,7 +76,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         );
         const messages = received.Messages ?? [];
         if (messages.length === 0) continue;
-        const records = messages.map((m) => toRecord(m, options));
+        const records = messages.map((m) => toSqsRecord(m, options));
         const context = lambdaContext({
           functionName: options.functionName,
           timeoutSeconds: options.timeoutSeconds,

@@ -192,7 +192,10 @@ export class HubFunction extends Construct implements iam.IGrantable {
   /** Sends messages (and nothing else) to a connector's queue, and learns its URL. */
   sendsTo(connectorQueue: ConnectorQueue): this {
     this.grantSendOnly(connectorQueue.queue);
-    return this.setEnvironment(queueUrlEnv(connectorQueue.connector), connectorQueue.queue.queueUrl);
+    return this.setEnvironment(
+      queueUrlEnv(connectorQueue.connector),
+      connectorQueue.queue.queueUrl,
+    );
   }
 
   /** `sqs:SendMessage` (which also authorizes SendMessageBatch) on one queue; no read actions. */
@@ -221,7 +224,12 @@ export class HubFunction extends Construct implements iam.IGrantable {
  * exact finding ids, which name the resource's logical id; a resource from another stack or an
  * import has none here, so its finding stays visible.
  */
-function acknowledgeWildcard(role: iam.Role, resource: IConstruct, suffix: string, reason: string): void {
+function acknowledgeWildcard(
+  role: iam.Role,
+  resource: IConstruct,
+  suffix: string,
+  reason: string,
+): void {
   const cfn = resource.node.defaultChild;
   if (!(cfn instanceof CfnElement) || Stack.of(cfn) !== Stack.of(role)) return;
   const logicalId = Stack.of(cfn).getLogicalId(cfn);
