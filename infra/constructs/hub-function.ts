@@ -191,7 +191,7 @@ export class HubFunction extends Construct implements iam.IGrantable {
 
   /** Sends messages (and nothing else) to a connector's queue, and learns its URL. */
   sendsTo(connectorQueue: ConnectorQueue): this {
-    this.grantSendOnly(connectorQueue.queue);
+    connectorQueue.queue.grantSendMessages(this);
     return this.setEnvironment(
       queueUrlEnv(connectorQueue.connector),
       connectorQueue.queue.queueUrl,
