@@ -9,7 +9,7 @@ import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import {
   createDocumentClient,
   createDynamoDbClient,
-  createS3Client,
+  loadS3Client,
   createSqsClient,
 } from '../shared/aws.ts';
 import { ENV, type Env, parseIngressConfig, queueUrlEnv } from '../shared/config.ts';
@@ -98,7 +98,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const names = localNames(options.namePrefix);
     const dynamodb = createDynamoDbClient(aws);
     const sqs = createSqsClient(aws);
-    const s3 = createS3Client(aws);
+    const s3 = await loadS3Client(aws);
     await provisionTables(dynamodb, names);
     const queues = await provisionQueues(sqs, names);
     await provisionBucket(s3, names);
@@ -139,7 +139,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       tableName: names.ledgerTable,
       ttlDays: 90,
     });
-    const payloads = new PayloadStore({ client: s3, bucket: names.payloadBucket });
+    const payloads = new PayloadStore({ client: async () => s3, bucket: names.payloadBucket });
     const pollers: SqsPoller[] = [];
     for (const [connector, apply] of Object.entries(options.consumers ?? {}) as [
       ConnectorName,

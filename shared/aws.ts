@@ -3,7 +3,7 @@
  * servers speaking the same wire protocols when an endpoint is configured.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsConfig } from './config.ts';
@@ -21,17 +21,23 @@ export function createDynamoDbClient(aws: AwsConfig): DynamoDBClient {
   return new DynamoDBClient(common(aws, aws.endpoints.dynamodb));
 }
 
-export function createDocumentClient(aws: AwsConfig): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoDbClient(aws), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function createDocumentClient(
+  aws: AwsConfig,
+  client: DynamoDBClient = createDynamoDbClient(aws),
+): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function createSqsClient(aws: AwsConfig): SQSClient {
   return new SQSClient(common(aws, aws.endpoints.sqs));
 }
 
-export function createS3Client(aws: AwsConfig): S3Client {
+/**
+ * The S3 client, loaded on first use: only events too large for one SQS message need S3, and
+ * the module is the largest of the SDK clients, so the ingress does not pay for it at cold start.
+ */
+export async function loadS3Client(aws: AwsConfig): Promise<S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
   const endpoint = aws.endpoints.s3;
   // Local S3 servers are addressed by path: bucket.localhost names need wildcard DNS.
   return new S3Client({ ...common(aws, endpoint), forcePathStyle: endpoint !== undefined });

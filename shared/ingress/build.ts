@@ -4,7 +4,7 @@
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoDbClient, createS3Client, createSqsClient } from '../aws.ts';
+import { createDocumentClient, createDynamoDbClient, createSqsClient, loadS3Client } from '../aws.ts';
 import { type IngressConfig, parseSecretList, type WebhookSecretSource } from '../config.ts';
 import { Router } from '../events/routing.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -33,7 +33,9 @@ function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string
 }
 
 export function buildIngress(config: IngressConfig, logger: Logger): IngressHandler {
-  const documentClient = createDocumentClient(config.aws);
+  // One DynamoDB client serves the ledger and the idempotency store.
+  const dynamodb = createDynamoDbClient(config.aws);
+  const documentClient = createDocumentClient(config.aws, dynamodb);
   return createIngress({
     verifier: new WebhookVerifier({
       toleranceSeconds: config.toleranceSeconds,
@@ -47,10 +49,10 @@ export function buildIngress(config: IngressConfig, logger: Logger): IngressHand
       ttlDays: config.ledgerTtlDays,
     }),
     publisher: new QueuePublisher({ client: createSqsClient(config.aws), queueUrls: config.queueUrls }),
-    payloads: new PayloadStore({ client: createS3Client(config.aws), bucket: config.payloadBucket }),
+    payloads: new PayloadStore({ client: () => loadS3Client(config.aws), bucket: config.payloadBucket }),
     idempotencyStore: new DynamoDBPersistenceLayer({
       tableName: config.idempotencyTable,
-      awsSdkV3Client: createDynamoDbClient(config.aws),
+      awsSdkV3Client: dynamodb,
     }),
     logger,
   });

@@ -2,30 +2,38 @@
  * Large event payloads in S3. The ingress writes a payload once when it is too large for a
  * ledger item or an SQS message; the ledger and every connector message then point at it.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { assertStripeEvent, type StripeEvent } from '../events/types.ts';
 import type { PayloadRef } from '../ledger/records.ts';
 import { PAYLOAD_BUCKET } from '../resources.ts';
 import type { ConnectorMessage } from './message.ts';
 
 export interface PayloadStoreOptions {
-  client: S3Client;
+  /** Gives the S3 client; called once, on the first large payload (see `loadS3Client`). */
+  client: () => Promise<S3Client>;
   bucket: string;
 }
 
 export class PayloadStore {
-  readonly #client: S3Client;
+  readonly #loadClient: () => Promise<S3Client>;
+  #client: Promise<S3Client> | undefined;
   readonly #bucket: string;
 
   constructor(options: PayloadStoreOptions) {
-    this.#client = options.client;
+    this.#loadClient = options.client;
     this.#bucket = options.bucket;
+  }
+
+  #s3(): Promise<S3Client> {
+    this.#client ??= this.#loadClient();
+    return this.#client;
   }
 
   /** Stores the raw body of an event under a key derived from its id (a retry overwrites it). */
   async put(eventId: string, rawBody: string): Promise<PayloadRef> {
     const ref = { bucket: this.#bucket, key: `${PAYLOAD_BUCKET.prefix}${eventId}.json` };
-    await this.#client.send(
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await (await this.#s3()).send(
       new PutObjectCommand({
         Bucket: ref.bucket,
         Key: ref.key,
@@ -38,7 +46,8 @@ export class PayloadStore {
 
   /** Reads a stored raw body. */
   async get(ref: PayloadRef): Promise<string> {
-    const result = await this.#client.send(
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const result = await (await this.#s3()).send(
       new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }),
     );
     if (!result.Body) throw new Error(`s3://${ref.bucket}/${ref.key} has no body`);

@@ -6,7 +6,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDynamoDbClient, createS3Client, createSqsClient } from '../../shared/aws.ts';
+import { createDynamoDbClient, createSqsClient } from '../../shared/aws.ts';
 import { Router } from '../../shared/events/routing.ts';
 import type { StripeEvent } from '../../shared/events/types.ts';
 import { createIngress } from '../../shared/ingress/ingress.ts';
@@ -84,7 +84,7 @@ describe('a function that dies between recording and enqueueing', () => {
         router: new Router(),
         ledger: r.ledger,
         publisher,
-        payloads: new PayloadStore({ client: createS3Client(r.aws), bucket: r.names.payloadBucket }),
+        payloads: new PayloadStore({ client: async () => r.s3, bucket: r.names.payloadBucket }),
         idempotencyStore: new DynamoDBPersistenceLayer({
           tableName: r.names.idempotencyTable,
           awsSdkV3Client: createDynamoDbClient(r.aws),

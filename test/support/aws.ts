@@ -1,7 +1,7 @@
 /** Clients and freshly provisioned resources on the run's local servers. */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDocumentClient, createDynamoDbClient, createS3Client, createSqsClient } from '../../shared/aws.ts';
+import { createDocumentClient, createDynamoDbClient, createSqsClient, loadS3Client } from '../../shared/aws.ts';
 import type { AwsConfig } from '../../shared/config.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
 import { localNames, provisionBucket, provisionQueues, provisionTables } from '../../local/provision.ts';
@@ -22,7 +22,7 @@ export async function freshResources() {
   const names = localNames(uniquePrefix());
   const dynamodb = createDynamoDbClient(aws);
   const sqs = createSqsClient(aws);
-  const s3 = createS3Client(aws);
+  const s3 = await loadS3Client(aws);
   await provisionTables(dynamodb, names);
   const queues = await provisionQueues(sqs, names);
   await provisionBucket(s3, names);

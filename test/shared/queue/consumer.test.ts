@@ -32,7 +32,7 @@ function consumer(
   return createConnectorConsumer({
     connector,
     ledger: r.ledger,
-    payloads: new PayloadStore({ client: r.s3, bucket: r.names.payloadBucket }),
+    payloads: new PayloadStore({ client: async () => r.s3, bucket: r.names.payloadBucket }),
     sqs: r.sqs,
     queueUrl: queue.queueUrl,
     dlqUrl: queue.dlqUrl,
