@@ -39,7 +39,6 @@ export function formatTrace(result: TraceResult): string {
         `    ${d.connector.padEnd(11)}`,
         d.status.padEnd(13),
         `attempts ${d.attempts}`,
-        d.enqueuedAt ? `enqueued ${d.enqueuedAt}` : 'not enqueued',
         `updated ${d.updatedAt}`,
       ];
       if (d.targetIds && Object.keys(d.targetIds).length > 0) {

@@ -130,18 +130,18 @@ export function createIngress(deps: IngressDependencies) {
       connectors: toSend,
       ...(sendRef ? { payloadRef: sendRef } : {}),
     });
-    if (outcome.sent.length > 0) {
-      try {
-        await ledger.markEnqueued(event.id, outcome.sent);
-      } catch (error) {
-        // Not fatal: the messages are on their queues, and consumers tolerate a re-send.
-        logger.warn('Could not mark deliveries as enqueued', {
-          stripeEventId: event.id,
-          error: classifyError(error),
+    if (outcome.failed.length > 0) {
+      // Only a partial fan-out is marked: the retry then sends just the rest. The happy path
+      // skips this write; after a crash the retry re-sends everything, and consumers drop
+      // messages whose delivery already succeeded.
+      if (outcome.sent.length > 0) {
+        await ledger.markEnqueued(event.id, outcome.sent).catch((error: unknown) => {
+          logger.warn('Could not mark the deliveries that were enqueued', {
+            stripeEventId: event.id,
+            error: classifyError(error),
+          });
         });
       }
-    }
-    if (outcome.failed.length > 0) {
       const failed = outcome.failed.map((f) => f.connector).join(', ');
       throw new RetryableError(
         `Could not put event ${event.id} on the queue of ${failed}; it is recorded and will be sent when Stripe retries.`,

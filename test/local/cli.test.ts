@@ -69,7 +69,7 @@ describe('trace and status', () => {
     expect(text).toMatch(/targets table=invoices/);
     expect(text).toMatch(/netsuite\s+FAILED/);
     expect(text).toMatch(/last error \(permanent\): PermanentError: Customer cus_trace has no subsidiary/);
-    expect(text).toMatch(/salesforce\s+PENDING\s+attempts 0\s+enqueued/);
+    expect(text).toMatch(/salesforce\s+PENDING\s+attempts 0/);
     expect(report.deliveries.FAILED).toBe(2);
     expect(report.queues.find((q) => q.connector === 'netsuite')?.deadLetters).toBe(2);
     expect(report.queues.find((q) => q.connector === 'salesforce')?.visible).toBe(2);
