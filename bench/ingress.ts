@@ -12,21 +12,27 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import Stripe from 'stripe';
+import { startHub } from '../local/hub.ts';
 import { ENV, queueUrlEnv } from '../shared/config.ts';
 import { CONNECTORS } from '../shared/connectors.ts';
 import { Router } from '../shared/events/routing.ts';
 import { WebhookVerifier } from '../shared/ingress/verify.ts';
-import { startHub } from '../local/hub.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const SECRET = 'whsec_benchmark_secret_0123456789';
 const template = JSON.parse(
-  readFileSync(join(ROOT, '..', 'shared', 'fixtures', 'stripe-events', 'invoice_paid.json'), 'utf8'),
+  readFileSync(
+    join(ROOT, '..', 'shared', 'fixtures', 'stripe-events', 'invoice_paid.json'),
+    'utf8',
+  ),
 ) as Record<string, unknown>;
 
 function signedEvent(i: number): { body: string; signature: string } {
   const body = JSON.stringify({ ...template, id: `evt_bench${process.pid}x${i}` });
-  return { body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }) };
+  return {
+    body,
+    signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -42,7 +48,8 @@ function inProcess(count: number) {
   const events = Array.from({ length: count }, (_, i) => signedEvent(i));
   const secrets = ['whsec_rotated_out_secret_000000', SECRET];
   const run = () => {
-    for (const e of events) router.route(verifier.verify({ rawBody: e.body, signature: e.signature, secrets }).type);
+    for (const e of events)
+      router.route(verifier.verify({ rawBody: e.body, signature: e.signature, secrets }).type);
   };
   run(); // warm-up
   const start = process.hrtime.bigint();
@@ -104,7 +111,9 @@ async function bundle() {
     target: 'node22',
     outfile,
     external: ['@aws-sdk/*'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    },
     logLevel: 'silent',
   });
   const env: Record<string, string> = {
@@ -116,15 +125,25 @@ async function bundle() {
     [ENV.region]: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
-  for (const c of CONNECTORS) env[queueUrlEnv(c)] = `https://sqs.us-east-1.amazonaws.com/000000000000/${c}`;
+  for (const c of CONNECTORS)
+    env[queueUrlEnv(c)] = `https://sqs.us-east-1.amazonaws.com/000000000000/${c}`;
   // Each measurement is a fresh process, as a cold start is; the median of five is reported.
   const probe = `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`;
   const inits = Array.from({ length: 5 }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env, cwd: ROOT }).toString()),
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+        env,
+        cwd: ROOT,
+      }).toString(),
+    ),
   ).sort((a, b) => a - b);
   const bytes = statSync(outfile).size;
   rmSync(outdir, { recursive: true, force: true });
-  return { bundleBytes: bytes, bundleKilobytes: round(bytes / 1024), initMs: round(inits[2] ?? 0, 1) };
+  return {
+    bundleBytes: bytes,
+    bundleKilobytes: round(bytes / 1024),
+    initMs: round(inits[2] ?? 0, 1),
+  };
 }
 
 const inProc = inProcess(5_000);
@@ -162,18 +181,30 @@ const result = {
 };
 
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'ingress.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(
+  join(ROOT, 'bench', 'results', 'ingress.json'),
+  `${JSON.stringify(result, null, 2)}\n`,
+);
 
 console.log(`\nIngress benchmark (${result.node}, ${result.cores} cores, ${result.cpu})\n`);
 console.table({
-  'in-process verify+parse+route': { value: `${inProc.microsPerEvent} µs/event, ${inProc.eventsPerSecond} events/s`, target: '≥ 20,000 events/s' },
+  'in-process verify+parse+route': {
+    value: `${inProc.microsPerEvent} µs/event, ${inProc.eventsPerSecond} events/s`,
+    target: '≥ 20,000 events/s',
+  },
   ...Object.fromEntries(
     full.map((f) => [
       `full local path, concurrency ${f.concurrency}`,
-      { value: `${f.eventsPerSecond} events/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms${f.failures ? `, ${f.failures} failed` : ''}`, target: f.concurrency === 8 ? 'p99 < 50 ms' : '' },
+      {
+        value: `${f.eventsPerSecond} events/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms${f.failures ? `, ${f.failures} failed` : ''}`,
+        target: f.concurrency === 8 ? 'p99 < 50 ms' : '',
+      },
     ]),
   ),
   'ingress bundle (minified)': { value: `${bundled.bundleKilobytes} KB`, target: '≤ 500 KB' },
-  'module initialisation': { value: `${bundled.initMs} ms (median of 5 cold processes)`, target: '≤ 150 ms' },
+  'module initialisation': {
+    value: `${bundled.initMs} ms (median of 5 cold processes)`,
+    target: '≤ 150 ms',
+  },
 });
 console.log('Written to bench/results/ingress.json');

@@ -18,7 +18,9 @@ export interface DynamoDbLocal {
 
 const START_TIMEOUT_MS = 30_000;
 
-export async function startDynamoDbLocal(options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path) mkdirSync(path, { recursive: true });

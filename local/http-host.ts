@@ -27,7 +27,8 @@ export interface Route {
 /** API Gateway's own payload limit; the handler applies its stricter one. */
 const API_GATEWAY_MAX_BYTES = 10 * 1_048_576;
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+json)/i;
+const TEXT_TYPES =
+  /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+json)/i;
 
 function headersOf(rawHeaders: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -65,9 +66,12 @@ export function toApiGatewayEvent(request: HttpRequestParts): APIGatewayProxyEve
   const now = new Date();
   const queryStringParameters: Record<string, string> = {};
   for (const [k, v] of url.searchParams) {
-    queryStringParameters[k] = queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
+    queryStringParameters[k] =
+      queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
   }
-  const cookieIndex = request.rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'cookie');
+  const cookieIndex = request.rawHeaders.findIndex(
+    (h, i) => i % 2 === 0 && h.toLowerCase() === 'cookie',
+  );
   const cookies = request.rawHeaders[cookieIndex + 1]?.split(';').map((c) => c.trim());
   return {
     version: '2.0',
@@ -120,7 +124,9 @@ export async function startHttpHost(options: {
 }): Promise<HttpHost> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const route = options.routes.find((r) => r.path === url.pathname && r.method === request.method);
+    const route = options.routes.find(
+      (r) => r.path === url.pathname && r.method === request.method,
+    );
     if (!route) {
       send(response, 404, { message: 'Not Found' });
       request.resume();
@@ -148,7 +154,10 @@ export async function startHttpHost(options: {
         httpVersion: request.httpVersion,
         ...(request.socket.remoteAddress ? { sourceIp: request.socket.remoteAddress } : {}),
       });
-      const context = lambdaContext({ functionName: route.functionName, timeoutSeconds: route.timeoutSeconds });
+      const context = lambdaContext({
+        functionName: route.functionName,
+        timeoutSeconds: route.timeoutSeconds,
+      });
       route
         .handler(event, context)
         .then((result) => {

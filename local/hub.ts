@@ -9,8 +9,8 @@ import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import {
   createDocumentClient,
   createDynamoDbClient,
-  loadS3Client,
   createSqsClient,
+  loadS3Client,
 } from '../shared/aws.ts';
 import { ENV, type Env, parseIngressConfig, queueUrlEnv } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
@@ -119,7 +119,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     for (const q of CONNECTOR_QUEUES) env[queueUrlEnv(q.connector)] = queues[q.connector].queueUrl;
 
     const logLevel = options.logLevel ?? 'INFO';
-    const ingress = buildIngress(parseIngressConfig(env), createLogger('stripe-webhook', { logLevel }));
+    const ingress = buildIngress(
+      parseIngressConfig(env),
+      createLogger('stripe-webhook', { logLevel }),
+    );
     const host = await startHttpHost({
       port: options.port,
       routes: [

@@ -12,8 +12,8 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ConnectorName } from '../shared/connectors.ts';
 import {
-  CONNECTOR_QUEUES,
   CONNECTOR_QUEUE_DEFAULTS,
+  CONNECTOR_QUEUES,
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
 } from '../shared/resources.ts';
@@ -29,7 +29,10 @@ export interface LocalNames {
 export function localNames(prefix = ''): LocalNames {
   const queues = {} as LocalNames['queues'];
   for (const q of CONNECTOR_QUEUES) {
-    queues[q.connector] = { queueName: `${prefix}${q.queueName}`, dlqName: `${prefix}${q.dlqName}` };
+    queues[q.connector] = {
+      queueName: `${prefix}${q.queueName}`,
+      dlqName: `${prefix}${q.dlqName}`,
+    };
   }
   return {
     ledgerTable: `${prefix}${LEDGER_TABLE.localName}`,
@@ -39,7 +42,11 @@ export function localNames(prefix = ''): LocalNames {
   };
 }
 
-async function createTable(client: DynamoDBClient, input: ConstructorParameters<typeof CreateTableCommand>[0], ttlAttribute: string) {
+async function createTable(
+  client: DynamoDBClient,
+  input: ConstructorParameters<typeof CreateTableCommand>[0],
+  ttlAttribute: string,
+) {
   try {
     await client.send(new CreateTableCommand(input));
   } catch (error) {

@@ -33,6 +33,11 @@ export function queueUrlEnv(connector: ConnectorName): string {
   return `QUEUE_URL_${connector.toUpperCase()}`;
 }
 
+/** `DLQ_URL_NETSUITE`, … : where a connector's consumer parks messages that cannot succeed. */
+export function dlqUrlEnv(connector: ConnectorName): string {
+  return `DLQ_URL_${connector.toUpperCase()}`;
+}
+
 /** A setting that is missing or malformed. The message names the variable and what it expects. */
 export class ConfigError extends PermanentError {}
 
@@ -82,7 +87,9 @@ export function parseSecretList(raw: string, name: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (secrets.length === 0) {
-    throw new ConfigError(`${name} holds no secret: set it to one or more whsec_… values, comma-separated.`);
+    throw new ConfigError(
+      `${name} holds no secret: set it to one or more whsec_… values, comma-separated.`,
+    );
   }
   for (const secret of secrets) {
     if (!secret.startsWith('whsec_')) {
@@ -172,9 +179,17 @@ export function parseIngressConfig(env: Env): IngressConfig {
   return {
     ...parseLedgerConfig(env),
     webhookSecrets,
-    toleranceSeconds: integer(env, ENV.webhookToleranceSeconds, { default: 300, min: 1, max: 3600 }),
+    toleranceSeconds: integer(env, ENV.webhookToleranceSeconds, {
+      default: 300,
+      min: 1,
+      max: 3600,
+    }),
     livemode: boolean(env, ENV.livemode, false),
-    idempotencyTable: required(env, ENV.idempotencyTable, 'the name of the idempotency DynamoDB table'),
+    idempotencyTable: required(
+      env,
+      ENV.idempotencyTable,
+      'the name of the idempotency DynamoDB table',
+    ),
     payloadBucket: required(env, ENV.payloadBucket, 'the name of the S3 bucket for large payloads'),
     routes,
     queueUrls,
@@ -223,6 +238,24 @@ export function parseLocalConfig(env: Env): LocalConfig {
 /** Reads the process environment. Only entry points call this, once, at cold start. */
 export function processEnv(): Env {
   return process.env;
+}
+
+/** Settings of a connector's consumer function. */
+export interface ConsumerConfig extends LedgerConfig {
+  connector: ConnectorName;
+  queueUrl: string;
+  dlqUrl: string;
+  payloadBucket: string;
+}
+
+export function parseConsumerConfig(env: Env, connector: ConnectorName): ConsumerConfig {
+  return {
+    ...parseLedgerConfig(env),
+    connector,
+    queueUrl: required(env, queueUrlEnv(connector), `the URL of the ${connector} SQS queue`),
+    dlqUrl: required(env, dlqUrlEnv(connector), `the URL of the ${connector} dead-letter queue`),
+    payloadBucket: required(env, ENV.payloadBucket, 'the name of the S3 bucket for large payloads'),
+  };
 }
 
 /** Settings of `switchyard trace` / `status` against a deployed hub (no local hub running). */

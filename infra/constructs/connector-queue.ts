@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueUrlEnv } from '../../shared/config.ts';
+import { dlqUrlEnv, queueUrlEnv } from '../../shared/config.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import {
   CONNECTOR_QUEUE_DEFAULTS,
@@ -102,7 +102,7 @@ export class ConnectorQueue extends Construct {
    * Makes `fn` this connector's consumer: an SQS event source with partial batch responses
    * (`ReportBatchItemFailures`), permission to consume the queue, permission to send to the
    * dead-letter queue (a consumer parks a permanently failing message there at once instead of
-   * waiting for `maxReceiveCount` receives), and the queue URL in its environment.
+   * waiting for `maxReceiveCount` receives), and both queue URLs in its environment.
    *
    * Throws when the function's timeout is too long for the queue's visibility timeout, since a
    * message would then become visible again, and be processed twice, while still in flight.
@@ -125,6 +125,7 @@ export class ConnectorQueue extends Construct {
     // SqsEventSource grants consume on the queue; the DLQ is send-only.
     fn.grantSendOnly(this.deadLetterQueue);
     fn.setEnvironment(queueUrlEnv(this.connector), this.queue.queueUrl);
+    fn.setEnvironment(dlqUrlEnv(this.connector), this.deadLetterQueue.queueUrl);
     return this;
   }
 }

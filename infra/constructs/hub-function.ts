@@ -129,7 +129,6 @@ export class HubFunction extends Construct implements iam.IGrantable {
         // esbuild is a devDependency, so CDK runs it from node_modules; Docker is never needed.
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
@@ -191,7 +190,7 @@ export class HubFunction extends Construct implements iam.IGrantable {
 
   /** Sends messages (and nothing else) to a connector's queue, and learns its URL. */
   sendsTo(connectorQueue: ConnectorQueue): this {
-    connectorQueue.queue.grantSendMessages(this);
+    this.grantSendOnly(connectorQueue.queue);
     return this.setEnvironment(
       queueUrlEnv(connectorQueue.connector),
       connectorQueue.queue.queueUrl,

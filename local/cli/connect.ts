@@ -31,7 +31,11 @@ export function connect(env: Env): Inspection {
     const sqs = createSqsClient(config.aws);
     return {
       where: `ledger ${config.ledgerTable} in ${config.aws.region}`,
-      ledger: new Ledger({ client: documents, tableName: config.ledgerTable, ttlDays: config.ledgerTtlDays }),
+      ledger: new Ledger({
+        client: documents,
+        tableName: config.ledgerTable,
+        ttlDays: config.ledgerTtlDays,
+      }),
       sqs,
       queueUrls: config.queueUrls,
       close: () => {
@@ -51,7 +55,10 @@ export function connect(env: Env): Inspection {
   const documents = createDocumentClient(aws);
   const sqs = createSqsClient(aws);
   const queueUrls: Partial<Record<ConnectorName, string>> = {};
-  for (const [connector, q] of Object.entries(runtime.queues) as [ConnectorName, { queueUrl: string }][]) {
+  for (const [connector, q] of Object.entries(runtime.queues) as [
+    ConnectorName,
+    { queueUrl: string },
+  ][]) {
     queueUrls[connector] = q.queueUrl;
   }
   return {

@@ -48,7 +48,9 @@ export async function start(args: string[], env: Env): Promise<number> {
       ...(config.routingTable ? { routingTable: config.routingTable } : {}),
     });
   } catch (error) {
-    console.error(`Switchyard could not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Switchyard could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return 1;
   }
   writeRuntime(dataDir, {
@@ -85,13 +87,11 @@ Press Ctrl-C to stop.
       if (stopping) return;
       stopping = true;
       console.log(`\n${signal}: stopping Switchyard …`);
-      hub
-        .stop()
-        .finally(() => {
-          removeRuntime(dataDir);
-          console.log('Stopped.');
-          done();
-        });
+      hub.stop().finally(() => {
+        removeRuntime(dataDir);
+        console.log('Stopped.');
+        done();
+      });
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

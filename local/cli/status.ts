@@ -39,7 +39,10 @@ async function deadLetterDepth(inspection: Inspection, redrivePolicy: string | u
 
 export async function status(inspection: Inspection): Promise<StatusReport> {
   const queues: QueueStatus[] = [];
-  for (const [connector, url] of Object.entries(inspection.queueUrls) as [ConnectorName, string][]) {
+  for (const [connector, url] of Object.entries(inspection.queueUrls) as [
+    ConnectorName,
+    string,
+  ][]) {
     const a = await depth(inspection, url);
     queues.push({
       connector,
@@ -49,7 +52,9 @@ export async function status(inspection: Inspection): Promise<StatusReport> {
       deadLetters: await deadLetterDepth(inspection, a.RedrivePolicy),
     });
   }
-  const counts = await Promise.all(DELIVERY_STATUSES.map((s) => inspection.ledger.countByStatus(s)));
+  const counts = await Promise.all(
+    DELIVERY_STATUSES.map((s) => inspection.ledger.countByStatus(s)),
+  );
   const deliveries = Object.fromEntries(
     DELIVERY_STATUSES.map((s, i) => [s, counts[i] ?? 0]),
   ) as Record<DeliveryStatus, number>;
@@ -57,7 +62,11 @@ export async function status(inspection: Inspection): Promise<StatusReport> {
 }
 
 export function formatStatus(report: StatusReport): string {
-  const lines = [`Switchyard status: ${report.where}`, '', 'queue        waiting  in flight  delayed  dead letters'];
+  const lines = [
+    `Switchyard status: ${report.where}`,
+    '',
+    'queue        waiting  in flight  delayed  dead letters',
+  ];
   for (const q of report.queues) {
     lines.push(
       `${q.connector.padEnd(12)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters ?? '-').padStart(12)}`,

@@ -50,7 +50,9 @@ export function formatTrace(result: TraceResult): string {
       }
       lines.push(parts.join('  '));
       if (d.lastError) {
-        lines.push(`        last error (${d.lastError.kind}): ${d.lastError.name}: ${d.lastError.message}`);
+        lines.push(
+          `        last error (${d.lastError.kind}): ${d.lastError.name}: ${d.lastError.message}`,
+        );
       }
     }
   }

@@ -4,7 +4,12 @@
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoDbClient, createSqsClient, loadS3Client } from '../aws.ts';
+import {
+  createDocumentClient,
+  createDynamoDbClient,
+  createSqsClient,
+  loadS3Client,
+} from '../aws.ts';
 import { type IngressConfig, parseSecretList, type WebhookSecretSource } from '../config.ts';
 import { Router } from '../events/routing.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -26,7 +31,9 @@ function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string
     const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(source.secretArn, { maxAge: SECRET_CACHE_SECONDS });
     if (typeof value !== 'string') {
-      throw new Error(`Secret ${source.secretArn} has no string value: store the whsec_… secrets comma-separated.`);
+      throw new Error(
+        `Secret ${source.secretArn} has no string value: store the whsec_… secrets comma-separated.`,
+      );
     }
     return parseSecretList(value, source.secretArn);
   };
@@ -48,8 +55,14 @@ export function buildIngress(config: IngressConfig, logger: Logger): IngressHand
       tableName: config.ledgerTable,
       ttlDays: config.ledgerTtlDays,
     }),
-    publisher: new QueuePublisher({ client: createSqsClient(config.aws), queueUrls: config.queueUrls }),
-    payloads: new PayloadStore({ client: () => loadS3Client(config.aws), bucket: config.payloadBucket }),
+    publisher: new QueuePublisher({
+      client: createSqsClient(config.aws),
+      queueUrls: config.queueUrls,
+    }),
+    payloads: new PayloadStore({
+      client: () => loadS3Client(config.aws),
+      bucket: config.payloadBucket,
+    }),
     idempotencyStore: new DynamoDBPersistenceLayer({
       tableName: config.idempotencyTable,
       awsSdkV3Client: dynamodb,

@@ -7,7 +7,7 @@
  * without touching the ledger or the queues again. A failure after recording deletes the lock,
  * so Stripe's retry resumes the fan-out from the ledger; a crash leaves the lock to expire.
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
+
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -15,6 +15,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -188,7 +189,9 @@ export function createIngress(deps: IngressDependencies) {
         stripeEventType: event.type,
         routes: receipt.routes,
         apiVersion: event.api_version,
-        ...(isDeclaredApiVersion(event.api_version) ? {} : { expectedApiVersion: STRIPE_API_VERSION }),
+        ...(isDeclaredApiVersion(event.api_version)
+          ? {}
+          : { expectedApiVersion: STRIPE_API_VERSION }),
       });
       return json(200, receipt);
     } catch (error) {

@@ -32,7 +32,8 @@ function rejection(reason: keyof typeof MESSAGES, cause?: unknown): RejectedRequ
 
 function reasonOf(error: unknown): keyof typeof MESSAGES {
   const message = error instanceof Error ? error.message : '';
-  if (message.startsWith('Timestamp outside the tolerance zone')) return 'timestamp_outside_tolerance';
+  if (message.startsWith('Timestamp outside the tolerance zone'))
+    return 'timestamp_outside_tolerance';
   if (message.startsWith('No signatures found matching')) return 'signature_mismatch';
   return 'malformed_signature';
 }
@@ -55,11 +56,16 @@ export class WebhookVerifier {
    * Returns the verified event, or throws a 400-class {@link RejectedRequestError} whose `reason`
    * says which check failed. Nothing is stored before this passes.
    */
-  verify(input: { rawBody: string; signature: string | undefined; secrets: readonly string[] }): StripeEvent {
+  verify(input: {
+    rawBody: string;
+    signature: string | undefined;
+    secrets: readonly string[];
+  }): StripeEvent {
     const { rawBody, signature, secrets } = input;
     if (signature === undefined || signature.trim() === '') throw rejection('missing_signature');
     const helper = Stripe.webhooks.signature;
-    if (helper === null) throw new Error('The Stripe SDK has no signature helper on this platform.');
+    if (helper === null)
+      throw new Error('The Stripe SDK has no signature helper on this platform.');
     let best: unknown;
     let verified = false;
     for (const secret of secrets) {

@@ -109,8 +109,7 @@ export const keys = {
     sk: 'VERSION' as const,
   }),
   /** Sorts an object's events by creation time, then id (Stripe's `created` is in seconds). */
-  objectSk: (created: number, eventId: string) =>
-    `${String(created).padStart(12, '0')}#${eventId}`,
+  objectSk: (created: number, eventId: string) => `${String(created).padStart(12, '0')}#${eventId}`,
   statusSk: (updatedAt: string, eventId: string, connector: ConnectorName) =>
     `${updatedAt}#${eventId}#${connector}`,
 };

@@ -20,12 +20,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ConnectorName } from '../connectors.ts';
-import {
-  classifyError,
-  isRetryable,
-  PermanentError,
-  retryAfterMsOf,
-} from '../errors.ts';
+import { classifyError, isRetryable, PermanentError, retryAfterMsOf } from '../errors.ts';
 import { primaryObjectId, type StripeEvent } from '../events/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { DELIVERY_STATUS } from '../ledger/records.ts';
@@ -141,7 +136,13 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       const status = isRetryable(error) ? DELIVERY_STATUS.DEAD : DELIVERY_STATUS.FAILED;
       await park(record, classified.message);
       if (eventId !== undefined) {
-        await ledger.updateDelivery({ eventId, connector, status, attempted: true, error: classified });
+        await ledger.updateDelivery({
+          eventId,
+          connector,
+          status,
+          attempted: true,
+          error: classified,
+        });
       }
       logger.error('Delivery parked in the dead-letter queue', {
         stripeEventId: eventId,

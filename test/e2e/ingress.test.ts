@@ -8,7 +8,14 @@ import { Router } from '../../shared/events/routing.ts';
 import type { StripeEvent } from '../../shared/events/types.ts';
 import { parseConnectorMessage } from '../../shared/queue/message.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { buildEvent, eventId, fixtureEvents, newSecret, openapiObject, sign } from '../support/stripe.ts';
+import {
+  buildEvent,
+  eventId,
+  fixtureEvents,
+  newSecret,
+  openapiObject,
+  sign,
+} from '../support/stripe.ts';
 
 let hub: TestHub;
 
@@ -37,8 +44,16 @@ describe('bad input gets a clear answer and stores nothing', () => {
   it.each([
     ['a missing signature', () => null, 'missing_signature'],
     ['a garbled signature', () => 'garbage', 'malformed_signature'],
-    ['a signature made with the wrong secret', (body: string) => sign(body, newSecret()), 'signature_mismatch'],
-    ['an expired signature', (body: string) => sign(body, hub.secret, now() - 600), 'timestamp_outside_tolerance'],
+    [
+      'a signature made with the wrong secret',
+      (body: string) => sign(body, newSecret()),
+      'signature_mismatch',
+    ],
+    [
+      'an expired signature',
+      (body: string) => sign(body, hub.secret, now() - 600),
+      'timestamp_outside_tolerance',
+    ],
   ])('%s → 400 with a reason', async (_name, signature, reason) => {
     // Prepare
     const event = customerEvent();
@@ -89,7 +104,9 @@ describe('secret rotation', () => {
         const response = await rotating.post(JSON.stringify(customerEvent()), { secret });
         expect(response.status).toBe(200);
       }
-      const stranger = await rotating.post(JSON.stringify(customerEvent()), { secret: newSecret() });
+      const stranger = await rotating.post(JSON.stringify(customerEvent()), {
+        secret: newSecret(),
+      });
       expect(stranger.status).toBe(400);
     } finally {
       await rotating.stop();
@@ -108,7 +125,12 @@ describe('each event is fanned out once', () => {
 
     expect(first).toEqual({
       status: 200,
-      json: { received: true, id: event.id, duplicate: false, routes: ['salesforce', 'netsuite', 'warehouse'] },
+      json: {
+        received: true,
+        id: event.id,
+        duplicate: false,
+        routes: ['salesforce', 'netsuite', 'warehouse'],
+      },
     });
     expect(second.status).toBe(200);
     expect(second.json).toMatchObject({ received: true, id: event.id, duplicate: true });
@@ -141,7 +163,8 @@ describe('each event is fanned out once', () => {
       // Assess
       expect(answers.filter((a) => a.status === 200 && a.json.duplicate === false)).toHaveLength(1);
       for (const a of answers) {
-        const expected = a.status === 200 ? { received: true } : { error: { reason: 'in_progress' } };
+        const expected =
+          a.status === 200 ? { received: true } : { error: { reason: 'in_progress' } };
         expect(a.json).toMatchObject(expected);
       }
       expect(retried.every((a) => a.status === 200)).toBe(true);
@@ -233,7 +256,8 @@ describe('large events', () => {
       // Act
       const response = await large.post(JSON.stringify(event));
       const deadline = Date.now() + 20_000;
-      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (received.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
 
       // Assess
       expect(response.status).toBe(200);

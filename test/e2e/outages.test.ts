@@ -6,6 +6,8 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toApiGatewayEvent } from '../../local/http-host.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 import { createDynamoDbClient, createSqsClient } from '../../shared/aws.ts';
 import { Router } from '../../shared/events/routing.ts';
 import type { StripeEvent } from '../../shared/events/types.ts';
@@ -14,8 +16,6 @@ import { WebhookVerifier } from '../../shared/ingress/verify.ts';
 import { createLogger } from '../../shared/logger.ts';
 import { PayloadStore } from '../../shared/queue/payload-store.ts';
 import { QueuePublisher } from '../../shared/queue/publisher.ts';
-import { toApiGatewayEvent } from '../../local/http-host.ts';
-import { lambdaContext } from '../../local/lambda-context.ts';
 import { freshResources, localAws } from '../support/aws.ts';
 import { startTestHub } from '../support/hub.ts';
 import { buildEvent, newSecret, openapiObject, sign } from '../support/stripe.ts';
@@ -116,12 +116,17 @@ describe('a function that dies between recording and enqueueing', () => {
 
     // Assess
     expect(whileLocked.statusCode).toBe(503);
-    expect(JSON.parse(whileLocked.body ?? '{}')).toMatchObject({ error: { reason: 'in_progress' } });
+    expect(JSON.parse(whileLocked.body ?? '{}')).toMatchObject({
+      error: { reason: 'in_progress' },
+    });
     expect(afterExpiry.statusCode).toBe(200);
     expect(JSON.parse(afterExpiry.body ?? '{}')).toMatchObject({ id: event.id, duplicate: false });
     for (const connector of ROUTES) {
       const attributes = await r.sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: r.queues[connector].queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        new GetQueueAttributesCommand({
+          QueueUrl: r.queues[connector].queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
       );
       expect(Number(attributes.Attributes?.ApproximateNumberOfMessages), connector).toBe(1);
     }

@@ -2,12 +2,13 @@
  * Behaviour of the HubStack: what the deployed hub does and may do, not how many resources it has.
  * The stack is synthesized once for the whole file (bundling the ingress with esbuild).
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { HubStack, livemodeFromContext, WEBHOOK_PATH } from '../../infra/hub-stack.ts';
+import type { ConnectorQueue } from '../../infra/constructs/connector-queue.ts';
+import { HubStack, WEBHOOK_PATH } from '../../infra/hub-stack.ts';
 import { ENV, queueUrlEnv } from '../../shared/config.ts';
+import type { ConnectorName } from '../../shared/connectors.ts';
 import {
   CONNECTOR_QUEUE_DEFAULTS,
   CONNECTOR_QUEUES,
@@ -19,24 +20,30 @@ import {
   acknowledgements,
   actionsOn,
   asArray,
+  getAtt,
   logicalId,
   nagFindings,
+  ref,
+  sameJson,
   statementsOf,
 } from './support.ts';
 
+// cdk-nag runs in its own test (nagFindings), not as a synth plugin: a finding then fails that
+// test with the list of findings instead of failing the whole file at synthesis.
 const app = new App();
 const stack = new HubStack(app, 'Hub', { livemode: true });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const template = Template.fromStack(stack);
 const ingressId = logicalId(stack.ingress.function);
 const ingress = template.findResources('AWS::Lambda::Function')[ingressId]?.Properties;
 const ingressEnv: Record<string, unknown> = ingress?.Environment?.Variables ?? {};
 const ingressStatements = statementsOf(template, stack.ingress.role);
 
-const getAtt = (construct: Parameters<typeof logicalId>[0], attribute: string) => ({
-  'Fn::GetAtt': [logicalId(construct), attribute],
-});
-const ref = (construct: Parameters<typeof logicalId>[0]) => ({ Ref: logicalId(construct) });
+const connectors = CONNECTOR_QUEUES.map((q) => q.connector);
+function queueOf(connector: ConnectorName): ConnectorQueue {
+  const queue = stack.connectorQueues.get(connector);
+  if (!queue) throw new Error(`the stack has no queue for ${connector}`);
+  return queue;
+}
 
 describe('webhook route', () => {
   it('serves POST /webhooks/stripe through a payload 2.0 Lambda proxy to the ingress', () => {
@@ -55,7 +62,10 @@ describe('webhook route', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('requestId'),
+      },
       DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue() },
     });
   });
@@ -86,9 +96,7 @@ describe('ingress function', () => {
     expect(ingressEnv[ENV.payloadBucket]).toEqual(ref(stack.payloadBucket));
     expect(ingressEnv[ENV.livemode]).toBe('true');
     for (const { connector } of CONNECTOR_QUEUES) {
-      const queue = stack.connectorQueues.get(connector)?.queue;
-      expect(queue, connector).toBeDefined();
-      if (queue) expect(ingressEnv[queueUrlEnv(connector)]).toEqual(ref(queue));
+      expect(ingressEnv[queueUrlEnv(connector)]).toEqual(ref(queueOf(connector).queue));
     }
   });
 });
@@ -96,16 +104,16 @@ describe('ingress function', () => {
 describe('ingress permissions (least privilege)', () => {
   const actions = ingressStatements.flatMap((s) => asArray(s.Action));
 
-  it('has no wildcard action and no Deny-less admin access', () => {
+  it('has no wildcard action', () => {
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(ingressStatements.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
   it('only sends to queues: it cannot receive, delete or purge', () => {
-    expect(new Set(actions.filter((a) => a.startsWith('sqs:')))).toEqual(new Set(['sqs:SendMessage']));
+    expect(new Set(actions.filter((a) => a.startsWith('sqs:')))).toEqual(
+      new Set(['sqs:SendMessage']),
+    );
     for (const { connector } of CONNECTOR_QUEUES) {
-      const q = stack.connectorQueues.get(connector);
-      if (!q) throw new Error(`no queue for ${connector}`);
+      const q = queueOf(connector);
       expect(actionsOn(ingressStatements, getAtt(q.queue, 'Arn'))).toEqual(['sqs:SendMessage']);
       expect(actionsOn(ingressStatements, getAtt(q.deadLetterQueue, 'Arn'))).toEqual([]);
     }
@@ -132,12 +140,16 @@ describe('ingress permissions (least privilege)', () => {
       'secretsmanager:GetSecretValue',
     );
     const secretActions = actions.filter((a) => a.startsWith('secretsmanager:'));
-    expect(secretActions.every((a) => /^secretsmanager:(GetSecretValue|DescribeSecret)$/.test(a))).toBe(true);
+    expect(
+      secretActions.every((a) => /^secretsmanager:(GetSecretValue|DescribeSecret)$/.test(a)),
+    ).toBe(true);
   });
 
   it('uses Resource "*" for X-Ray only', () => {
     const anywhere = ingressStatements.filter((s) => asArray(s.Resource).includes('*'));
-    expect(anywhere.flatMap((s) => asArray(s.Action)).every((a) => a.startsWith('xray:'))).toBe(true);
+    expect(anywhere.flatMap((s) => asArray(s.Action)).every((a) => a.startsWith('xray:'))).toBe(
+      true,
+    );
   });
 });
 
@@ -167,9 +179,8 @@ describe('tables', () => {
   });
 
   it('ledger survives stack deletion', () => {
-    expect(template.findResources('AWS::DynamoDB::Table')[logicalId(stack.ledgerTable)]).toMatchObject({
-      DeletionPolicy: 'Retain',
-    });
+    const ledger = template.findResources('AWS::DynamoDB::Table')[logicalId(stack.ledgerTable)];
+    expect(ledger?.DeletionPolicy).toBe('Retain');
   });
 
   it('idempotency: Powertools key, on demand, TTL, PITR', () => {
@@ -187,9 +198,8 @@ describe('connector queues', () => {
   const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
   const d = CONNECTOR_QUEUE_DEFAULTS;
 
-  it.each(CONNECTOR_QUEUES.map((q) => q.connector))('%s: redrives to its own encrypted DLQ', (c) => {
-    const q = stack.connectorQueues.get(c);
-    if (!q) throw new Error(`no queue for ${c}`);
+  it.each(connectors)('%s: redrives to its own encrypted DLQ', (c) => {
+    const q = queueOf(c);
     const queue = queues[logicalId(q.queue)]?.Properties;
     const dlq = queues[logicalId(q.deadLetterQueue)]?.Properties;
     expect(queue?.RedrivePolicy).toEqual({
@@ -202,13 +212,10 @@ describe('connector queues', () => {
     expect(dlq?.SqsManagedSseEnabled).toBe(true);
   });
 
-  it.each(CONNECTOR_QUEUES.map((q) => q.connector))('%s: both queues refuse plain HTTP', (c) => {
-    const q = stack.connectorQueues.get(c);
-    if (!q) throw new Error(`no queue for ${c}`);
+  it.each(connectors)('%s: both queues refuse plain HTTP', (c) => {
+    const q = queueOf(c);
     for (const queue of [q.queue, q.deadLetterQueue]) {
-      const policy = policies.find((p) =>
-        asArray(p.Properties.Queues).some((r: unknown) => JSON.stringify(r) === JSON.stringify(ref(queue))),
-      );
+      const policy = policies.find((p) => sameJson(p.Properties.Queues, [ref(queue)]));
       expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
           Effect: 'Deny',
@@ -243,7 +250,10 @@ describe('payload bucket', () => {
       Bucket: ref(stack.payloadBucket),
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
@@ -251,12 +261,13 @@ describe('payload bucket', () => {
 });
 
 describe('alarms', () => {
-  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+    (a) => a.Properties,
+  );
   const topic = ref(stack.alarmTopic);
 
-  it.each(CONNECTOR_QUEUES.map((q) => q.connector))('%s: alarms on the first dead letter', (c) => {
-    const dlq = stack.connectorQueues.get(c)?.deadLetterQueue;
-    if (!dlq) throw new Error(`no DLQ for ${c}`);
+  it.each(connectors)('%s: alarms on the first dead letter', (c) => {
+    const dlq = queueOf(c).deadLetterQueue;
     expect(alarms).toContainEqual(
       expect.objectContaining({
         Namespace: 'AWS/SQS',
@@ -271,7 +282,11 @@ describe('alarms', () => {
 
   it('alarms on ingress 5xx answers and on function errors', () => {
     expect(alarms).toContainEqual(
-      expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: '5xx', AlarmActions: [topic] }),
+      expect.objectContaining({
+        Namespace: 'AWS/ApiGateway',
+        MetricName: '5xx',
+        AlarmActions: [topic],
+      }),
     );
     expect(alarms).toContainEqual(
       expect.objectContaining({
@@ -296,18 +311,5 @@ describe('cdk-nag AwsSolutions', () => {
     expect(new Set(acks.map((a) => a.id.replace(/\[.*\]$/, '')))).toEqual(
       new Set(['AwsSolutions-IAM5', 'AwsSolutions-S1', 'AwsSolutions-SMG4', 'AwsSolutions-APIG4']),
     );
-  });
-});
-
-describe('livemode context', () => {
-  it('defaults to test mode and accepts booleans or their strings', () => {
-    expect(livemodeFromContext(undefined)).toBe(false);
-    expect(livemodeFromContext('false')).toBe(false);
-    expect(livemodeFromContext(true)).toBe(true);
-    expect(livemodeFromContext('true')).toBe(true);
-  });
-
-  it('refuses anything else, so a typo cannot deploy the wrong mode', () => {
-    expect(() => livemodeFromContext('yes')).toThrow(/livemode/);
   });
 });

@@ -17,10 +17,25 @@ export function logicalId(construct: IConstruct): string {
   return Stack.of(cfn).getLogicalId(cfn);
 }
 
+/** `{ Ref: <logical id> }`, as the template refers to the construct. */
+export function ref(construct: IConstruct): { Ref: string } {
+  return { Ref: logicalId(construct) };
+}
+
+/** `{ 'Fn::GetAtt': [<logical id>, attribute] }`. */
+export function getAtt(construct: IConstruct, attribute: string): { 'Fn::GetAtt': string[] } {
+  return { 'Fn::GetAtt': [logicalId(construct), attribute] };
+}
+
 export interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+}
+
+/** Whether two template fragments are equal (intrinsics such as `{ Ref }` compared by value). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 export function asArray<T>(value: T | T[]): T[] {
@@ -32,7 +47,7 @@ export function statementsOf(template: Template, role: IConstruct): Statement[] 
   const roleId = logicalId(role);
   const policies = Object.values(template.findResources('AWS::IAM::Policy'));
   const attached = policies.filter((p) =>
-    asArray(p.Properties.Roles).some((r: unknown) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
+    asArray(p.Properties.Roles).some((r: unknown) => sameJson(r, { Ref: roleId })),
   );
   const inline = template.findResources('AWS::IAM::Role')[roleId]?.Properties?.Policies ?? [];
   return [...attached, ...inline.map((p: unknown) => ({ Properties: p }))].flatMap(
@@ -43,7 +58,7 @@ export function statementsOf(template: Template, role: IConstruct): Statement[] 
 /** The actions of the statements whose Resource equals `resource` (compared as JSON). */
 export function actionsOn(statements: Statement[], resource: unknown): string[] {
   return statements
-    .filter((s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+    .filter((s) => asArray(s.Resource).some((r) => sameJson(r, resource)))
     .flatMap((s) => asArray(s.Action));
 }
 

@@ -2,10 +2,10 @@
  * `switchyard trace` and `status` against a running local hub: what support and finance see.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentError } from '../../shared/errors.ts';
 import type { Inspection } from '../../local/cli/connect.ts';
 import { formatStatus, status } from '../../local/cli/status.ts';
 import { formatTrace, trace } from '../../local/cli/trace.ts';
+import { PermanentError } from '../../shared/errors.ts';
 import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
 import { buildEvent, openapiObject } from '../support/stripe.ts';
 
@@ -40,7 +40,11 @@ describe('trace and status', () => {
     const invoice = openapiObject('invoice');
     invoice.id = 'in_trace';
     invoice.customer = 'cus_trace';
-    const finalized = buildEvent({ type: 'invoice.finalized', object: invoice, created: 1_700_000_000 });
+    const finalized = buildEvent({
+      type: 'invoice.finalized',
+      object: invoice,
+      created: 1_700_000_000,
+    });
     const paid = buildEvent({ type: 'invoice.paid', object: invoice, created: 1_700_000_060 });
     const settled = async (eventId: string) => {
       const traced = await hub.ledger.getEvent(eventId);
@@ -61,14 +65,19 @@ describe('trace and status', () => {
     const report = await status(inspection);
 
     // Assess
-    expect(byInvoice.events.map((e) => e.event.type)).toEqual(['invoice.finalized', 'invoice.paid']);
+    expect(byInvoice.events.map((e) => e.event.type)).toEqual([
+      'invoice.finalized',
+      'invoice.paid',
+    ]);
     expect(byCustomer.events.map((e) => e.event.eventId)).toEqual([finalized.id, paid.id]);
     expect(byEvent.events).toHaveLength(1);
     expect(text).toMatch(/invoice\.finalized/);
     expect(text).toMatch(/warehouse\s+SUCCEEDED\s+attempts 1/);
     expect(text).toMatch(/targets table=invoices/);
     expect(text).toMatch(/netsuite\s+FAILED/);
-    expect(text).toMatch(/last error \(permanent\): PermanentError: Customer cus_trace has no subsidiary/);
+    expect(text).toMatch(
+      /last error \(permanent\): PermanentError: Customer cus_trace has no subsidiary/,
+    );
     expect(text).toMatch(/salesforce\s+PENDING\s+attempts 0/);
     expect(report.deliveries.FAILED).toBe(2);
     expect(report.queues.find((q) => q.connector === 'netsuite')?.deadLetters).toBe(2);

@@ -47,7 +47,11 @@ describe('local API Gateway (HTTP API, payload v2.0)', () => {
     const response = await fetch(`${host.url}/echo?x=1&x=2&y=3`, {
       method: 'POST',
       body,
-      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': 't=1,v1=a', Cookie: 'a=1; b=2' },
+      headers: {
+        'Content-Type': 'application/json',
+        'Stripe-Signature': 't=1,v1=a',
+        Cookie: 'a=1; b=2',
+      },
     });
     const event = seen.at(-1);
 
@@ -70,7 +74,11 @@ describe('local API Gateway (HTTP API, payload v2.0)', () => {
 
   it('base64-encodes a body that is not text', async () => {
     const bytes = Buffer.from([0, 255, 1, 254]);
-    await fetch(`${host.url}/echo`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+    await fetch(`${host.url}/echo`, {
+      method: 'POST',
+      body: bytes,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     const event = seen.at(-1);
     expect(event?.isBase64Encoded).toBe(true);
     expect(Buffer.from(event?.body ?? '', 'base64')).toEqual(bytes);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  dlqUrlEnv,
   ENV,
+  parseConsumerConfig,
   parseIngressConfig,
   parseLocalConfig,
   queueUrlEnv,
@@ -39,20 +41,32 @@ describe('parseIngressConfig', () => {
 
   it('takes the secret from Secrets Manager when only the ARN is set', () => {
     const config = parseIngressConfig(
-      ingressEnv({ [ENV.webhookSecret]: undefined, [ENV.webhookSecretArn]: 'arn:aws:secretsmanager:x' }),
+      ingressEnv({
+        [ENV.webhookSecret]: undefined,
+        [ENV.webhookSecretArn]: 'arn:aws:secretsmanager:x',
+      }),
     );
-    expect(config.webhookSecrets).toEqual({ kind: 'secretsManager', secretArn: 'arn:aws:secretsmanager:x' });
+    expect(config.webhookSecrets).toEqual({
+      kind: 'secretsManager',
+      secretArn: 'arn:aws:secretsmanager:x',
+    });
   });
 
   it.each([
     [{ [ENV.ledgerTable]: undefined }, /LEDGER_TABLE is not set/],
     [{ [ENV.webhookSecret]: undefined }, /STRIPE_WEBHOOK_SECRET nor STRIPE_WEBHOOK_SECRET_ARN/],
-    [{ [ENV.webhookSecret]: 'sk_test_123' }, /STRIPE_WEBHOOK_SECRET holds a value that is not a Stripe webhook signing secret/],
+    [
+      { [ENV.webhookSecret]: 'sk_test_123' },
+      /STRIPE_WEBHOOK_SECRET holds a value that is not a Stripe webhook signing secret/,
+    ],
     [{ [ENV.livemode]: 'maybe' }, /STRIPE_LIVEMODE is "maybe": set it to true or false/],
     [{ [ENV.webhookToleranceSeconds]: '-5' }, /STRIPE_WEBHOOK_TOLERANCE_SECONDS is "-5"/],
     [{ [queueUrlEnv('netsuite')]: undefined }, /QUEUE_URL_NETSUITE is not set/],
     [{ [ENV.routingTable]: '{not json' }, /ROUTING_TABLE is not valid JSON/],
-    [{ [ENV.routingTable]: '{"crm": ["*"]}' }, /ROUTING_TABLE is not a routing table: unknown connector "crm"/],
+    [
+      { [ENV.routingTable]: '{"crm": ["*"]}' },
+      /ROUTING_TABLE is not a routing table: unknown connector "crm"/,
+    ],
   ])('fails fast naming the variable: %o', (overrides, message) => {
     expect(() => parseIngressConfig(ingressEnv(overrides))).toThrow(ConfigError);
     expect(() => parseIngressConfig(ingressEnv(overrides))).toThrow(message);
@@ -82,5 +96,30 @@ describe('parseLocalConfig', () => {
 
   it('rejects a port that is not one', () => {
     expect(() => parseLocalConfig({ PORT: 'http' })).toThrow(/PORT is "http"/);
+  });
+});
+
+describe('parseConsumerConfig', () => {
+  const env = {
+    [ENV.ledgerTable]: 'ledger',
+    [ENV.payloadBucket]: 'payloads',
+    [queueUrlEnv('avalara')]: 'http://sqs/avalara',
+    [dlqUrlEnv('avalara')]: 'http://sqs/avalara-dlq',
+  };
+
+  it('reads the queue, dead-letter queue, ledger and bucket of one connector', () => {
+    expect(parseConsumerConfig(env, 'avalara')).toMatchObject({
+      connector: 'avalara',
+      queueUrl: 'http://sqs/avalara',
+      dlqUrl: 'http://sqs/avalara-dlq',
+      ledgerTable: 'ledger',
+      payloadBucket: 'payloads',
+    });
+  });
+
+  it('names the missing dead-letter queue variable', () => {
+    expect(() =>
+      parseConsumerConfig({ ...env, [dlqUrlEnv('avalara')]: undefined }, 'avalara'),
+    ).toThrow(/DLQ_URL_AVALARA is not set/);
   });
 });

@@ -1,10 +1,20 @@
 /** Clients and freshly provisioned resources on the run's local servers. */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createDocumentClient, createDynamoDbClient, createSqsClient, loadS3Client } from '../../shared/aws.ts';
+import {
+  localNames,
+  provisionBucket,
+  provisionQueues,
+  provisionTables,
+} from '../../local/provision.ts';
+import {
+  createDocumentClient,
+  createDynamoDbClient,
+  createSqsClient,
+  loadS3Client,
+} from '../../shared/aws.ts';
 import type { AwsConfig } from '../../shared/config.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
-import { localNames, provisionBucket, provisionQueues, provisionTables } from '../../local/provision.ts';
 
 export function localAws(): AwsConfig {
   const sqs = inject('sqsEndpoint');

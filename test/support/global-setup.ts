@@ -2,8 +2,9 @@
  * Starts the real local servers once per test run: DynamoDB Local (Java) and fauxqs (SQS and
  * S3). Test files isolate themselves with their own table, queue and bucket names.
  */
-import type { TestProject } from 'vitest/node';
+
 import { startFauxqs } from 'fauxqs';
+import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 
 declare module 'vitest' {

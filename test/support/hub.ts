@@ -1,9 +1,13 @@
 /** A hub on the run's shared local servers, and what the tests do with it over HTTP. */
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { type Hub, type HubOptions, startHub } from '../../local/hub.ts';
 import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
-import { type Hub, type HubOptions, startHub } from '../../local/hub.ts';
 import { localAws, uniquePrefix } from './aws.ts';
 import { newSecret, sign } from './stripe.ts';
 
@@ -12,7 +16,10 @@ export interface TestHub extends Hub {
   ledger: Ledger;
   sqs: SQSClient;
   /** POSTs a body signed with the hub's secret (or the given signature header). */
-  post(body: string, options?: { signature?: string | null; secret?: string }): Promise<{ status: number; json: Record<string, unknown> }>;
+  post(
+    body: string,
+    options?: { signature?: string | null; secret?: string },
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
   /** Messages waiting on a connector's queue (or its dead-letter queue). */
   depth(connector: ConnectorName, options?: { dlq?: boolean }): Promise<number>;
   /** Takes every waiting message off a connector's queue and returns their bodies. */
@@ -41,7 +48,9 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     sqs,
     async post(body, postOptions = {}) {
       const signature =
-        postOptions.signature === undefined ? sign(body, postOptions.secret ?? secret) : postOptions.signature;
+        postOptions.signature === undefined
+          ? sign(body, postOptions.secret ?? secret)
+          : postOptions.signature;
       const response = await fetch(hub.webhookUrl, {
         method: 'POST',
         body,
@@ -51,7 +60,10 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
         },
       });
       const text = await response.text();
-      return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      return {
+        status: response.status,
+        json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      };
     },
     async depth(connector, depthOptions = {}) {
       const queue = hub.queues[connector];
@@ -62,7 +74,10 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
         }),
       );
       const a = result.Attributes ?? {};
-      return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+      return (
+        Number(a.ApproximateNumberOfMessages ?? 0) +
+        Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
     },
     async drain(connector) {
       const bodies: string[] = [];

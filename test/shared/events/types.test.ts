@@ -14,10 +14,26 @@ describe('assertStripeEvent', () => {
   it.each([
     ['an array', [], /not a JSON object/],
     ['a customer object', openapiObject('customer'), /"object" is not "event"/],
-    ['an event without id', { ...buildEvent({ type: 'x.y', object: openapiObject('customer') }), id: 'cus_1' }, /"id" is not an event id/],
-    ['an event without type', { ...buildEvent({ type: '', object: openapiObject('customer') }) }, /"type" is missing/],
-    ['an event with a string created', { ...buildEvent({ type: 'a.b', object: openapiObject('customer') }), created: '2024' }, /"created"/],
-    ['an event without data.object', { ...buildEvent({ type: 'a.b', object: openapiObject('customer') }), data: {} }, /"data.object"/],
+    [
+      'an event without id',
+      { ...buildEvent({ type: 'x.y', object: openapiObject('customer') }), id: 'cus_1' },
+      /"id" is not an event id/,
+    ],
+    [
+      'an event without type',
+      { ...buildEvent({ type: '', object: openapiObject('customer') }) },
+      /"type" is missing/,
+    ],
+    [
+      'an event with a string created',
+      { ...buildEvent({ type: 'a.b', object: openapiObject('customer') }), created: '2024' },
+      /"created"/,
+    ],
+    [
+      'an event without data.object',
+      { ...buildEvent({ type: 'a.b', object: openapiObject('customer') }), data: {} },
+      /"data.object"/,
+    ],
   ])('refuses %s with a 400 reason', (_name, value, message) => {
     expect(() => assertStripeEvent(value)).toThrow(message);
     try {
@@ -33,7 +49,10 @@ describe('object ids', () => {
     const invoice = openapiObject('invoice');
     invoice.id = 'in_1';
     invoice.customer = 'cus_1';
-    invoice.parent = { type: 'subscription_details', subscription_details: { subscription: 'sub_1' } };
+    invoice.parent = {
+      type: 'subscription_details',
+      subscription_details: { subscription: 'sub_1' },
+    };
     const event = buildEvent({ type: 'invoice.paid', object: invoice });
 
     expect(primaryObjectId(event)).toBe('in_1');

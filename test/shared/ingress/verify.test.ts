@@ -5,7 +5,9 @@ import { buildEvent, newSecret, openapiObject, sign } from '../../support/stripe
 
 const verifier = new WebhookVerifier({ toleranceSeconds: 300, livemode: false });
 const secret = newSecret();
-const body = JSON.stringify(buildEvent({ type: 'customer.created', object: openapiObject('customer') }));
+const body = JSON.stringify(
+  buildEvent({ type: 'customer.created', object: openapiObject('customer') }),
+);
 
 function rejection(run: () => unknown): RejectedRequestError {
   try {
@@ -18,7 +20,11 @@ function rejection(run: () => unknown): RejectedRequestError {
 
 describe('WebhookVerifier', () => {
   it('returns the event when the signature matches', () => {
-    const event = verifier.verify({ rawBody: body, signature: sign(body, secret), secrets: [secret] });
+    const event = verifier.verify({
+      rawBody: body,
+      signature: sign(body, secret),
+      secrets: [secret],
+    });
     expect(event.type).toBe('customer.created');
   });
 
@@ -26,7 +32,11 @@ describe('WebhookVerifier', () => {
     const older = newSecret();
     const newer = newSecret();
     for (const used of [older, newer]) {
-      const event = verifier.verify({ rawBody: body, signature: sign(body, used), secrets: [older, newer] });
+      const event = verifier.verify({
+        rawBody: body,
+        signature: sign(body, used),
+        secrets: [older, newer],
+      });
       expect(event.type).toBe('customer.created');
     }
   });
@@ -38,7 +48,11 @@ describe('WebhookVerifier', () => {
     ['without a v1 signature', `t=${Math.floor(Date.now() / 1000)},v0=abc`, 'malformed_signature'],
     ['signed with another secret', sign(body, newSecret()), 'signature_mismatch'],
     ['signed over another body', sign(`${body} `, secret), 'signature_mismatch'],
-    ['older than the tolerance', sign(body, secret, Math.floor(Date.now() / 1000) - 301), 'timestamp_outside_tolerance'],
+    [
+      'older than the tolerance',
+      sign(body, secret, Math.floor(Date.now() / 1000) - 301),
+      'timestamp_outside_tolerance',
+    ],
   ])('refuses a signature that is %s', (_name, signature, reason) => {
     const error = rejection(() => verifier.verify({ rawBody: body, signature, secrets: [secret] }));
     expect(error).toMatchObject({ statusCode: 400, reason });
@@ -47,20 +61,28 @@ describe('WebhookVerifier', () => {
 
   it('prefers "too old" over "mismatch" when one of several secrets matched', () => {
     const old = sign(body, secret, Math.floor(Date.now() / 1000) - 3_600);
-    const error = rejection(() => verifier.verify({ rawBody: body, signature: old, secrets: [newSecret(), secret] }));
+    const error = rejection(() =>
+      verifier.verify({ rawBody: body, signature: old, secrets: [newSecret(), secret] }),
+    );
     expect(error.reason).toBe('timestamp_outside_tolerance');
   });
 
   it('refuses a signed body that is not JSON or not an event', () => {
     for (const raw of ['hello', '{"object":"customer","id":"cus_1"}']) {
-      const error = rejection(() => verifier.verify({ rawBody: raw, signature: sign(raw, secret), secrets: [secret] }));
+      const error = rejection(() =>
+        verifier.verify({ rawBody: raw, signature: sign(raw, secret), secrets: [secret] }),
+      );
       expect(error).toMatchObject({ statusCode: 400, reason: 'not_a_stripe_event' });
     }
   });
 
   it('refuses an event of the other mode', () => {
-    const live = JSON.stringify(buildEvent({ type: 'customer.created', object: openapiObject('customer'), livemode: true }));
-    const error = rejection(() => verifier.verify({ rawBody: live, signature: sign(live, secret), secrets: [secret] }));
+    const live = JSON.stringify(
+      buildEvent({ type: 'customer.created', object: openapiObject('customer'), livemode: true }),
+    );
+    const error = rejection(() =>
+      verifier.verify({ rawBody: live, signature: sign(live, secret), secrets: [secret] }),
+    );
     expect(error).toMatchObject({ statusCode: 400, reason: 'livemode_mismatch' });
   });
 });

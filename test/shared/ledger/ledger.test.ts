@@ -6,7 +6,12 @@ import { buildEvent, openapiObject } from '../../support/stripe.ts';
 const resources = await freshResources();
 const { ledger } = resources;
 
-function invoiceEvent(options: { type: string; created: number; invoice?: string; customer?: string }) {
+function invoiceEvent(options: {
+  type: string;
+  created: number;
+  invoice?: string;
+  customer?: string;
+}) {
   const invoice = openapiObject('invoice');
   invoice.id = options.invoice ?? 'in_ledger1';
   invoice.customer = options.customer ?? 'cus_ledger1';
@@ -45,10 +50,26 @@ describe('Ledger (DynamoDB Local)', () => {
   });
 
   it('gives the lineage of an object and of its customer, oldest first', async () => {
-    const later = invoiceEvent({ type: 'invoice.paid', created: 1_700_000_100, invoice: 'in_lin', customer: 'cus_lin' });
-    const earlier = invoiceEvent({ type: 'invoice.created', created: 1_700_000_050, invoice: 'in_lin', customer: 'cus_lin' });
+    const later = invoiceEvent({
+      type: 'invoice.paid',
+      created: 1_700_000_100,
+      invoice: 'in_lin',
+      customer: 'cus_lin',
+    });
+    const earlier = invoiceEvent({
+      type: 'invoice.created',
+      created: 1_700_000_050,
+      invoice: 'in_lin',
+      customer: 'cus_lin',
+    });
     for (const event of [later, earlier]) {
-      await ledger.recordEvent({ event, routes: ['warehouse'], receivedAt: new Date().toISOString(), payloadBytes: 1, payload: '{}' });
+      await ledger.recordEvent({
+        event,
+        routes: ['warehouse'],
+        receivedAt: new Date().toISOString(),
+        payloadBytes: 1,
+        payload: '{}',
+      });
     }
 
     const invoiceLineage = await ledger.lineage('in_lin');
@@ -60,8 +81,18 @@ describe('Ledger (DynamoDB Local)', () => {
   });
 
   it('records delivery outcomes, attempts, errors and target ids, and finds them by status', async () => {
-    const event = invoiceEvent({ type: 'invoice.voided', created: 1_700_000_200, invoice: 'in_status' });
-    await ledger.recordEvent({ event, routes: ['salesforce', 'netsuite'], receivedAt: new Date().toISOString(), payloadBytes: 1, payload: '{}' });
+    const event = invoiceEvent({
+      type: 'invoice.voided',
+      created: 1_700_000_200,
+      invoice: 'in_status',
+    });
+    await ledger.recordEvent({
+      event,
+      routes: ['salesforce', 'netsuite'],
+      receivedAt: new Date().toISOString(),
+      payloadBytes: 1,
+      payload: '{}',
+    });
 
     await ledger.updateDelivery({
       eventId: event.id,
@@ -82,7 +113,11 @@ describe('Ledger (DynamoDB Local)', () => {
       connector: 'salesforce',
       status: DELIVERY_STATUS.FAILED,
       attempted: true,
-      error: { kind: 'permanent', name: 'PermanentError', message: 'Field Amount__c is not writable' },
+      error: {
+        kind: 'permanent',
+        name: 'PermanentError',
+        message: 'Field Amount__c is not writable',
+      },
     });
 
     const traced = await ledger.getEvent(event.id);
@@ -90,9 +125,17 @@ describe('Ledger (DynamoDB Local)', () => {
     const salesforce = traced?.deliveries.find((d) => d.connector === 'salesforce');
     const failed = await ledger.deliveriesByStatus(DELIVERY_STATUS.FAILED);
 
-    expect(netsuite).toMatchObject({ status: 'SUCCEEDED', attempts: 2, targetIds: { invoice: '123' } });
+    expect(netsuite).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 2,
+      targetIds: { invoice: '123' },
+    });
     expect(netsuite?.lastError).toBeUndefined();
-    expect(salesforce).toMatchObject({ status: 'FAILED', attempts: 1, lastError: { kind: 'permanent' } });
+    expect(salesforce).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      lastError: { kind: 'permanent' },
+    });
     expect(failed.map((d) => [d.eventId, d.connector])).toContainEqual([event.id, 'salesforce']);
     expect(await ledger.countByStatus(DELIVERY_STATUS.FAILED)).toBeGreaterThanOrEqual(1);
   });
@@ -111,7 +154,17 @@ describe('Ledger (DynamoDB Local)', () => {
     expect(await claim(100, 'evt_a')).toBe(false);
     expect(await claim(200, 'evt_c')).toBe(true);
     expect(await claim(300, 'evt_d')).toBe(true);
-    expect(await ledger.appliedVersion('salesforce', 'sub_version')).toMatchObject({ created: 300, eventId: 'evt_d' });
-    expect(await ledger.claimVersion({ connector: 'netsuite', objectId: 'sub_version', created: 100, eventId: 'evt_a' })).toBe(true);
+    expect(await ledger.appliedVersion('salesforce', 'sub_version')).toMatchObject({
+      created: 300,
+      eventId: 'evt_d',
+    });
+    expect(
+      await ledger.claimVersion({
+        connector: 'netsuite',
+        objectId: 'sub_version',
+        created: 100,
+        eventId: 'evt_a',
+      }),
+    ).toBe(true);
   });
 });

@@ -9,6 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../local/lambda-context.ts';
+import { toSqsRecord } from '../../../local/sqs-poller.ts';
 import type { ConnectorName } from '../../../shared/connectors.ts';
 import { PermanentError, RetryableError } from '../../../shared/errors.ts';
 import type { StripeEvent } from '../../../shared/events/types.ts';
@@ -16,8 +18,6 @@ import { createLogger } from '../../../shared/logger.ts';
 import { type ApplyResult, createConnectorConsumer } from '../../../shared/queue/consumer.ts';
 import { PayloadStore } from '../../../shared/queue/payload-store.ts';
 import { QueuePublisher } from '../../../shared/queue/publisher.ts';
-import { lambdaContext } from '../../../local/lambda-context.ts';
-import { toSqsRecord } from '../../../local/sqs-poller.ts';
 import { freshResources } from '../../support/aws.ts';
 import { buildEvent, openapiObject } from '../../support/stripe.ts';
 
@@ -46,14 +46,25 @@ function consumer(
 /** Records an event in the ledger, enqueues it as the ingress does, and receives it back. */
 async function enqueue(event: StripeEvent): Promise<SQSRecord> {
   const raw = JSON.stringify(event);
-  await r.ledger.recordEvent({ event, routes: [connector], receivedAt: new Date().toISOString(), payloadBytes: raw.length, payload: raw });
+  await r.ledger.recordEvent({
+    event,
+    routes: [connector],
+    receivedAt: new Date().toISOString(),
+    payloadBytes: raw.length,
+    payload: raw,
+  });
   await new QueuePublisher({ client: r.sqs, queueUrls: { [connector]: queue.queueUrl } }).publish({
     event,
     rawBody: raw,
     connectors: [connector],
   });
   const received = await r.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+    new ReceiveMessageCommand({
+      QueueUrl: queue.queueUrl,
+      MaxNumberOfMessages: 1,
+      MessageSystemAttributeNames: ['All'],
+      WaitTimeSeconds: 1,
+    }),
   );
   const message = received.Messages?.[0];
   if (!message) throw new Error('nothing received');
@@ -62,12 +73,21 @@ async function enqueue(event: StripeEvent): Promise<SQSRecord> {
 
 async function depth(sqs: SQSClient, url: string): Promise<number> {
   const { Attributes: a = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return (
+    Number(a.ApproximateNumberOfMessages ?? 0) +
+    Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
-function invoiceEvent(created = 1_700_000_000, invoiceId = `in_${Math.random().toString(36).slice(2, 10)}`) {
+function invoiceEvent(
+  created = 1_700_000_000,
+  invoiceId = `in_${Math.random().toString(36).slice(2, 10)}`,
+) {
   const invoice = openapiObject('invoice');
   invoice.id = invoiceId;
   return buildEvent({ type: 'invoice.paid', object: invoice, created });
@@ -89,7 +109,11 @@ describe('createConnectorConsumer', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(apply).toHaveBeenCalledWith(event);
-    expect(await delivery(event.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1, targetIds: { invoice: '4711' } });
+    expect(await delivery(event.id)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      targetIds: { invoice: '4711' },
+    });
   });
 
   it('does not apply a repeated message of a delivered event', async () => {
@@ -124,7 +148,9 @@ describe('createConnectorConsumer', () => {
     const before = await depth(r.sqs, queue.queueUrl);
 
     const response = await consumer(async () => {
-      throw new RetryableError('NetSuite answered 429: concurrency limit reached', { retryAfterMs: 30_000 });
+      throw new RetryableError('NetSuite answered 429: concurrency limit reached', {
+        retryAfterMs: 30_000,
+      });
     })({ Records: [record] }, context());
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
@@ -133,7 +159,9 @@ describe('createConnectorConsumer', () => {
       attempts: 1,
       lastError: { kind: 'retryable', message: 'NetSuite answered 429: concurrency limit reached' },
     });
-    const visibleNow = await r.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, WaitTimeSeconds: 0 }));
+    const visibleNow = await r.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, WaitTimeSeconds: 0 }),
+    );
     expect(visibleNow.Messages ?? []).toEqual([]);
     expect(await depth(r.sqs, queue.queueUrl)).toBe(before);
   });
@@ -144,7 +172,9 @@ describe('createConnectorConsumer', () => {
     const dlqBefore = await depth(r.sqs, queue.dlqUrl);
 
     const response = await consumer(async () => {
-      throw new PermanentError('Subsidiary 3 does not accept currency JPY: map the currency in NetSuite.');
+      throw new PermanentError(
+        'Subsidiary 3 does not accept currency JPY: map the currency in NetSuite.',
+      );
     })({ Records: [record] }, context());
 
     expect(response.batchItemFailures).toEqual([]);
@@ -166,22 +196,36 @@ describe('createConnectorConsumer', () => {
     })({ Records: [record] }, context());
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(await delivery(event.id)).toMatchObject({ status: 'DEAD', lastError: { kind: 'retryable', httpStatus: 503 } });
+    expect(await delivery(event.id)).toMatchObject({
+      status: 'DEAD',
+      lastError: { kind: 'retryable', httpStatus: 503 },
+    });
     expect(await depth(r.sqs, queue.dlqUrl)).toBe(dlqBefore + 1);
   });
 
   it('refuses an event of an API version the connector cannot map, without applying it', async () => {
-    const event = buildEvent({ type: 'invoice.paid', object: openapiObject('invoice'), apiVersion: '2020-03-02' });
+    const event = buildEvent({
+      type: 'invoice.paid',
+      object: openapiObject('invoice'),
+      apiVersion: '2020-03-02',
+    });
     event.data.object.id = 'in_oldversion';
     const record = await enqueue(event);
     const apply = vi.fn(async () => ({}));
 
-    await consumer(apply, { supportsApiVersion: (v) => v === '2026-10-28.endive' })({ Records: [record] }, context());
+    await consumer(apply, { supportsApiVersion: (v) => v === '2026-10-28.endive' })(
+      { Records: [record] },
+      context(),
+    );
 
     expect(apply).not.toHaveBeenCalled();
     expect(await delivery(event.id)).toMatchObject({
       status: 'FAILED',
-      lastError: { message: expect.stringContaining('API version 2020-03-02, which the netsuite connector cannot map') },
+      lastError: {
+        message: expect.stringContaining(
+          'API version 2020-03-02, which the netsuite connector cannot map',
+        ),
+      },
     });
   });
 
