@@ -10,9 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import Stripe from 'stripe';
 import { startHub } from '../local/hub.ts';
+import { createDynamoDbClient } from '../shared/aws.ts';
 import { ENV, queueUrlEnv } from '../shared/config.ts';
 import { CONNECTORS } from '../shared/connectors.ts';
 import { Router } from '../shared/events/routing.ts';
@@ -97,6 +99,28 @@ async function fullPath(webhookUrl: string, concurrency: number, count: number, 
   };
 }
 
+/** The floor the emulator sets: plain PutItem latency on DynamoDB Local at the same concurrencies. */
+async function dynamoFloor(endpoint: string, table: string, concurrency: number, count: number) {
+  const client = createDynamoDbClient({ region: 'us-east-1', endpoints: { dynamodb: endpoint } });
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await client.send(
+          new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${concurrency}#${i}` }, sk: { S: 'X' } } }),
+        );
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  client.destroy();
+  latencies.sort((a, b) => a - b);
+  return { concurrency, p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(percentile(latencies, 99), 2) };
+}
+
 async function bundle() {
   const outdir = join(ROOT, 'bench', '.build');
   rmSync(outdir, { recursive: true, force: true });
@@ -150,7 +174,11 @@ const inProc = inProcess(5_000);
 const bundled = await bundle();
 const hub = await startHub({ port: 0, webhookSecrets: [SECRET], logLevel: 'SILENT' });
 const full = [];
+const floor = [];
 try {
+  for (const concurrency of [1, 8]) {
+    floor.push(await dynamoFloor(hub.endpoints.dynamodb, hub.names.ledgerTable, concurrency, 400));
+  }
   await fullPath(hub.webhookUrl, 8, 200, 1_000_000); // warm-up: JIT, connections, tables
   let offset = 0;
   for (const concurrency of [1, 8, 32]) {
@@ -171,6 +199,7 @@ const result = {
   inProcessMicrosPerEvent: inProc.microsPerEvent,
   inProcessEventsPerSecond: inProc.eventsPerSecond,
   fullPath: full,
+  dynamodbLocalPutItem: floor,
   ...bundled,
   targets: {
     inProcessEventsPerSecond: { target: 20_000, met: inProc.eventsPerSecond >= 20_000 },
@@ -199,6 +228,12 @@ console.table({
         value: `${f.eventsPerSecond} events/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms${f.failures ? `, ${f.failures} failed` : ''}`,
         target: f.concurrency === 8 ? 'p99 < 50 ms' : '',
       },
+    ]),
+  ),
+  ...Object.fromEntries(
+    floor.map((f) => [
+      `(floor) DynamoDB Local PutItem, concurrency ${f.concurrency}`,
+      { value: `p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms`, target: '' },
     ]),
   ),
   'ingress bundle (minified)': { value: `${bundled.bundleKilobytes} KB`, target: '≤ 500 KB' },

@@ -46,6 +46,8 @@ export interface WebhookVerifierOptions {
 export class WebhookVerifier {
   readonly #toleranceSeconds: number;
   readonly #livemode: boolean;
+  /** The secret that verified the last event: during a rotation it is tried first. */
+  #lastMatched: string | undefined;
 
   constructor(options: WebhookVerifierOptions) {
     this.#toleranceSeconds = options.toleranceSeconds;
@@ -68,10 +70,16 @@ export class WebhookVerifier {
       throw new Error('The Stripe SDK has no signature helper on this platform.');
     let best: unknown;
     let verified = false;
-    for (const secret of secrets) {
+    const last = this.#lastMatched;
+    const ordered =
+      last !== undefined && secrets[0] !== last && secrets.includes(last)
+        ? [last, ...secrets.filter((s) => s !== last)]
+        : secrets;
+    for (const secret of ordered) {
       try {
         helper.verifyHeader(rawBody, signature, secret, this.#toleranceSeconds);
         verified = true;
+        this.#lastMatched = secret;
         break;
       } catch (error) {
         // A matching signature that is too old says more than a mismatch with another secret.
