@@ -110,7 +110,10 @@ async function dynamoFloor(endpoint: string, table: string, concurrency: number,
         const i = next++;
         const t = performance.now();
         await client.send(
-          new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${concurrency}#${i}` }, sk: { S: 'X' } } }),
+          new PutItemCommand({
+            TableName: table,
+            Item: { pk: { S: `BENCH#${concurrency}#${i}` }, sk: { S: 'X' } },
+          }),
         );
         latencies.push(performance.now() - t);
       }
@@ -118,7 +121,11 @@ async function dynamoFloor(endpoint: string, table: string, concurrency: number,
   );
   client.destroy();
   latencies.sort((a, b) => a - b);
-  return { concurrency, p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(percentile(latencies, 99), 2) };
+  return {
+    concurrency,
+    p50Ms: round(percentile(latencies, 50), 2),
+    p99Ms: round(percentile(latencies, 99), 2),
+  };
 }
 
 async function bundle() {

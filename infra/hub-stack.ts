@@ -31,12 +31,10 @@ import {
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
   PAYLOAD_BUCKET,
+  WEBHOOK_PATH,
 } from '../shared/resources.ts';
 import { ConnectorQueue } from './constructs/connector-queue.ts';
 import { functionEntry, HubFunction } from './constructs/hub-function.ts';
-
-/** The path Stripe posts events to (DESIGN §3); also what the local HTTP host serves. */
-export const WEBHOOK_PATH = '/webhooks/stripe';
 
 export interface HubStackProps extends StackProps {
   /** Whether this deployment takes live-mode Stripe events (true) or test-mode ones (false). */

@@ -20,7 +20,7 @@ import { Ledger } from '../shared/ledger/ledger.ts';
 import { createLogger } from '../shared/logger.ts';
 import { type ApplyResult, createConnectorConsumer } from '../shared/queue/consumer.ts';
 import { PayloadStore } from '../shared/queue/payload-store.ts';
-import { CONNECTOR_QUEUE_DEFAULTS, CONNECTOR_QUEUES } from '../shared/resources.ts';
+import { CONNECTOR_QUEUE_DEFAULTS, CONNECTOR_QUEUES, WEBHOOK_PATH } from '../shared/resources.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpHost } from './http-host.ts';
 import {
@@ -128,7 +128,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       routes: [
         {
           method: 'POST',
-          path: '/webhooks/stripe',
+          path: WEBHOOK_PATH,
           functionName: 'stripe-webhook',
           timeoutSeconds: options.ingressTimeoutSeconds ?? 29,
           handler: ingress,
@@ -182,7 +182,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     return {
       url: host.url,
-      webhookUrl: `${host.url}/webhooks/stripe`,
+      webhookUrl: `${host.url}${WEBHOOK_PATH}`,
       endpoints,
       names,
       queues,

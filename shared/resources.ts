@@ -5,6 +5,9 @@
  */
 import { CONNECTORS, type ConnectorName } from './connectors.ts';
 
+/** The path Stripe posts events to (DESIGN §3): the API Gateway route and the local host's. */
+export const WEBHOOK_PATH = '/webhooks/stripe';
+
 /** The ledger table (DESIGN §4): single-table design with two sparse GSIs. */
 export const LEDGER_TABLE = {
   localName: 'switchyard-ledger',

@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { ConnectorQueue } from '../../infra/constructs/connector-queue.ts';
-import { HubStack, WEBHOOK_PATH } from '../../infra/hub-stack.ts';
+import { HubStack } from '../../infra/hub-stack.ts';
 import { ENV, queueUrlEnv } from '../../shared/config.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import {
@@ -15,6 +15,7 @@ import {
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
   PAYLOAD_BUCKET,
+  WEBHOOK_PATH,
 } from '../../shared/resources.ts';
 import {
   acknowledgements,
