@@ -12,7 +12,7 @@ import {
   createSqsClient,
   loadS3Client,
 } from '../shared/aws.ts';
-import { ENV, type Env, parseIngressConfig, queueUrlEnv } from '../shared/config.ts';
+import { dlqUrlEnv, ENV, type Env, parseIngressConfig, queueUrlEnv } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
 import type { StripeEvent } from '../shared/events/types.ts';
 import { buildIngress } from '../shared/ingress/build.ts';
@@ -31,6 +31,7 @@ import {
   provisionQueues,
   provisionTables,
 } from './provision.ts';
+import { ReadableLogger } from './readable-logger.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
 
 /** A connector's business logic as the local runtime runs it. */
@@ -52,6 +53,8 @@ export interface HubOptions {
   /** Seconds a local invocation may run, as a Lambda timeout. */
   ingressTimeoutSeconds?: number;
   logLevel?: LogLevel;
+  /** One readable line per log entry (npm start) instead of Lambda's JSON lines. */
+  readableLogs?: boolean;
 }
 
 export interface Hub {
@@ -116,13 +119,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       [ENV.livemode]: String(options.livemode ?? false),
       ...(options.routingTable ? { [ENV.routingTable]: options.routingTable } : {}),
     };
-    for (const q of CONNECTOR_QUEUES) env[queueUrlEnv(q.connector)] = queues[q.connector].queueUrl;
+    for (const q of CONNECTOR_QUEUES) {
+      env[queueUrlEnv(q.connector)] = queues[q.connector].queueUrl;
+      env[dlqUrlEnv(q.connector)] = queues[q.connector].dlqUrl;
+    }
 
     const logLevel = options.logLevel ?? 'INFO';
-    const ingress = buildIngress(
-      parseIngressConfig(env),
-      createLogger('stripe-webhook', { logLevel }),
-    );
+    const logger = (serviceName: string) =>
+      options.readableLogs
+        ? new ReadableLogger({ serviceName, logLevel })
+        : createLogger(serviceName, { logLevel });
+    const ingress = buildIngress(parseIngressConfig(env), logger('stripe-webhook'));
     const host = await startHttpHost({
       port: options.port,
       routes: [
@@ -152,7 +159,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const queueArn = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['QueueArn'] }),
       );
-      const logger = createLogger(`connector-${connector}`, { logLevel });
+      const connectorLogger = logger(`connector-${connector}`);
       const handler = createConnectorConsumer({
         connector,
         ledger,
@@ -161,7 +168,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         queueUrl: queue.queueUrl,
         dlqUrl: queue.dlqUrl,
         maxReceiveCount: CONNECTOR_QUEUE_DEFAULTS.maxReceiveCount,
-        logger,
+        logger: connectorLogger,
         apply,
       });
       pollers.push(
@@ -172,7 +179,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           handler,
           functionName: `connector-${connector}`,
           timeoutSeconds: CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds,
-          onError: (error) => logger.error('Poller error', { error: String(error) }),
+          onError: (error) => connectorLogger.error('Poller error', { error: String(error) }),
         }),
       );
     }

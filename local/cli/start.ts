@@ -45,6 +45,7 @@ export async function start(args: string[], env: Env): Promise<number> {
       webhookSecrets: secrets,
       livemode: config.livemode,
       dataDir,
+      readableLogs: true,
       ...(config.routingTable ? { routingTable: config.routingTable } : {}),
     });
   } catch (error) {
