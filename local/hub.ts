@@ -6,12 +6,7 @@
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-  createSqsClient,
-  loadS3Client,
-} from '../shared/aws.ts';
+import { createDocumentClient, createSqsClient, loadS3Client } from '../shared/aws.ts';
 import { dlqUrlEnv, ENV, type Env, parseIngressConfig, queueUrlEnv } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
 import type { StripeEvent } from '../shared/events/types.ts';
@@ -23,14 +18,7 @@ import { PayloadStore } from '../shared/queue/payload-store.ts';
 import { CONNECTOR_QUEUE_DEFAULTS, CONNECTOR_QUEUES, WEBHOOK_PATH } from '../shared/resources.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpHost } from './http-host.ts';
-import {
-  type LocalNames,
-  localNames,
-  type ProvisionedQueue,
-  provisionBucket,
-  provisionQueues,
-  provisionTables,
-} from './provision.ts';
+import { type LocalNames, localNames, type ProvisionedQueue, provisionAll } from './provision.ts';
 import { ReadableLogger } from './readable-logger.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
 
@@ -99,13 +87,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const aws = { region: 'us-east-1', endpoints };
 
     const names = localNames(options.namePrefix);
-    const dynamodb = createDynamoDbClient(aws);
+    const queues = await provisionAll(aws, names);
     const sqs = createSqsClient(aws);
     const s3 = await loadS3Client(aws);
-    await provisionTables(dynamodb, names);
-    const queues = await provisionQueues(sqs, names);
-    await provisionBucket(s3, names);
-    dynamodb.destroy();
+    stops.push(async () => {
+      sqs.destroy();
+      s3.destroy();
+    });
 
     const env: Record<string, string> = {
       [ENV.region]: aws.region,
@@ -144,8 +132,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     stops.push(() => host.close());
 
+    const documents = createDocumentClient(aws);
+    stops.push(async () => documents.destroy());
     const ledger = new Ledger({
-      client: createDocumentClient(aws),
+      client: documents,
       tableName: names.ledgerTable,
       ttlDays: 90,
     });

@@ -10,6 +10,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDbClient, createSqsClient, loadS3Client } from '../shared/aws.ts';
+import type { AwsConfig } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
 import {
   CONNECTOR_QUEUE_DEFAULTS,
@@ -148,4 +150,22 @@ export async function provisionQueues(
 
 export async function provisionBucket(client: S3Client, names: LocalNames): Promise<void> {
   await client.send(new CreateBucketCommand({ Bucket: names.payloadBucket }));
+}
+
+/** Everything the hub needs on one set of servers: tables, queues with their DLQs, the bucket. */
+export async function provisionAll(
+  aws: AwsConfig,
+  names: LocalNames,
+): Promise<Record<ConnectorName, ProvisionedQueue>> {
+  const dynamodb = createDynamoDbClient(aws);
+  const sqs = createSqsClient(aws);
+  const s3 = await loadS3Client(aws);
+  try {
+    await provisionTables(dynamodb, names);
+    const queues = await provisionQueues(sqs, names);
+    await provisionBucket(s3, names);
+    return queues;
+  } finally {
+    for (const client of [dynamodb, sqs, s3]) client.destroy();
+  }
 }

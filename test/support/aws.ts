@@ -1,18 +1,8 @@
 /** Clients and freshly provisioned resources on the run's local servers. */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import {
-  localNames,
-  provisionBucket,
-  provisionQueues,
-  provisionTables,
-} from '../../local/provision.ts';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-  createSqsClient,
-  loadS3Client,
-} from '../../shared/aws.ts';
+import { localNames, provisionAll } from '../../local/provision.ts';
+import { createDocumentClient, createSqsClient, loadS3Client } from '../../shared/aws.ts';
 import type { AwsConfig } from '../../shared/config.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
 
@@ -30,13 +20,10 @@ export function uniquePrefix(): string {
 export async function freshResources() {
   const aws = localAws();
   const names = localNames(uniquePrefix());
-  const dynamodb = createDynamoDbClient(aws);
+  const queues = await provisionAll(aws, names);
   const sqs = createSqsClient(aws);
   const s3 = await loadS3Client(aws);
-  await provisionTables(dynamodb, names);
-  const queues = await provisionQueues(sqs, names);
-  await provisionBucket(s3, names);
   const documents = createDocumentClient(aws);
   const ledger = new Ledger({ client: documents, tableName: names.ledgerTable, ttlDays: 90 });
-  return { aws, names, queues, dynamodb, sqs, s3, documents, ledger };
+  return { aws, names, queues, sqs, s3, documents, ledger };
 }
