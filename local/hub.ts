@@ -6,24 +6,27 @@
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { createDocumentClient, createSqsClient, loadS3Client } from '../shared/aws.ts';
-import { dlqUrlEnv, ENV, type Env, parseIngressConfig, queueUrlEnv } from '../shared/config.ts';
+import { createSqsClient } from '../shared/aws.ts';
+import {
+  DEFAULT_REGION,
+  dlqUrlEnv,
+  ENV,
+  type Env,
+  parseConsumerConfig,
+  parseIngressConfig,
+  queueUrlEnv,
+} from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
-import type { StripeEvent } from '../shared/events/types.ts';
 import { buildIngress } from '../shared/ingress/build.ts';
-import { Ledger } from '../shared/ledger/ledger.ts';
 import { createLogger } from '../shared/logger.ts';
-import { type ApplyResult, createConnectorConsumer } from '../shared/queue/consumer.ts';
-import { PayloadStore } from '../shared/queue/payload-store.ts';
+import { buildConsumer } from '../shared/queue/build-consumer.ts';
+import type { ConnectorLogic } from '../shared/queue/consumer.ts';
 import { CONNECTOR_QUEUE_DEFAULTS, CONNECTOR_QUEUES, WEBHOOK_PATH } from '../shared/resources.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpHost } from './http-host.ts';
 import { type LocalNames, localNames, type ProvisionedQueue, provisionAll } from './provision.ts';
 import { ReadableLogger } from './readable-logger.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
-
-/** A connector's business logic as the local runtime runs it. */
-export type ApplyFunction = (event: StripeEvent) => Promise<ApplyResult>;
 
 export interface HubOptions {
   port: number;
@@ -37,7 +40,8 @@ export interface HubOptions {
   sqsEndpoint?: string;
   /** Prefix for every table, queue and bucket name, so hubs can share servers. */
   namePrefix?: string;
-  consumers?: Partial<Record<ConnectorName, ApplyFunction>>;
+  /** The connectors to consume locally, with their logic (as their Lambda functions have). */
+  consumers?: Partial<Record<ConnectorName, ConnectorLogic>>;
   /** Seconds a local invocation may run, as a Lambda timeout. */
   ingressTimeoutSeconds?: number;
   logLevel?: LogLevel;
@@ -84,16 +88,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       sqsEndpoint = fauxqs.address;
     }
     const endpoints = { dynamodb: dynamodbEndpoint, sqs: sqsEndpoint, s3: sqsEndpoint };
-    const aws = { region: 'us-east-1', endpoints };
+    const aws = { region: DEFAULT_REGION, endpoints };
 
     const names = localNames(options.namePrefix);
     const queues = await provisionAll(aws, names);
     const sqs = createSqsClient(aws);
-    const s3 = await loadS3Client(aws);
-    stops.push(async () => {
-      sqs.destroy();
-      s3.destroy();
-    });
+    stops.push(async () => sqs.destroy());
 
     const env: Record<string, string> = {
       [ENV.region]: aws.region,
@@ -117,7 +117,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       options.readableLogs
         ? new ReadableLogger({ serviceName, logLevel })
         : createLogger(serviceName, { logLevel });
-    const ingress = buildIngress(parseIngressConfig(env), logger('stripe-webhook'));
+    const ingress = buildIngress({
+      config: parseIngressConfig(env),
+      logger: logger('stripe-webhook'),
+    });
     const host = await startHttpHost({
       port: options.port,
       routes: [
@@ -132,41 +135,26 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     stops.push(() => host.close());
 
-    const documents = createDocumentClient(aws);
-    stops.push(async () => documents.destroy());
-    const ledger = new Ledger({
-      client: documents,
-      tableName: names.ledgerTable,
-      ttlDays: 90,
-    });
-    const payloads = new PayloadStore({ client: async () => s3, bucket: names.payloadBucket });
     const pollers: SqsPoller[] = [];
-    for (const [connector, apply] of Object.entries(options.consumers ?? {}) as [
+    for (const [connector, logic] of Object.entries(options.consumers ?? {}) as [
       ConnectorName,
-      ApplyFunction,
+      ConnectorLogic,
     ][]) {
       const queue = queues[connector];
-      const queueArn = await sqs.send(
+      const { Attributes } = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['QueueArn'] }),
       );
       const connectorLogger = logger(`connector-${connector}`);
-      const handler = createConnectorConsumer({
-        connector,
-        ledger,
-        payloads,
-        sqs,
-        queueUrl: queue.queueUrl,
-        dlqUrl: queue.dlqUrl,
-        maxReceiveCount: CONNECTOR_QUEUE_DEFAULTS.maxReceiveCount,
-        logger: connectorLogger,
-        apply,
-      });
       pollers.push(
         startSqsPoller({
           client: sqs,
           queueUrl: queue.queueUrl,
-          queueArn: queueArn.Attributes?.QueueArn ?? '',
-          handler,
+          queueArn: Attributes?.QueueArn ?? '',
+          handler: buildConsumer({
+            config: parseConsumerConfig(env, connector),
+            logic,
+            logger: connectorLogger,
+          }),
           functionName: `connector-${connector}`,
           timeoutSeconds: CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds,
           onError: (error) => connectorLogger.error('Poller error', { error: String(error) }),

@@ -33,12 +33,27 @@ export function removeRuntime(dataDir: string): void {
   rmSync(join(dataDir, FILE), { force: true });
 }
 
-export function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
+/**
+ * Whether `pid` is a live process whose command line contains `marker` (so a pid reused by an
+ * unrelated process after a reboot is not mistaken for ours). Where /proc does not exist
+ * (macOS), only liveness can be checked.
+ */
+export function isOurProcess(pid: number | undefined, marker: string): boolean {
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  if (!existsSync('/proc/self/cmdline')) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
   } catch {
     return false;
   }
 }
+
+/** What the hub's own command line contains. */
+export const HUB_MARKER = 'switchyard';
+/** What DynamoDB Local's command line contains. */
+export const DYNAMODB_MARKER = 'DynamoDBLocal.jar';

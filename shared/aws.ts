@@ -11,16 +11,23 @@ import type { AwsConfig } from './config.ts';
 /** Local servers accept any credentials; these keep the SDK from searching for real ones. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * A stalled connection must not outlive the invocation (the ingress's idempotency lock expires
+ * with it), so every request has a deadline; the SDK's own retries still apply.
+ */
+const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 10_000 };
+
 function common(aws: AwsConfig, endpoint: string | undefined) {
-  return endpoint === undefined
-    ? { region: aws.region }
-    : { region: aws.region, endpoint, credentials: LOCAL_CREDENTIALS };
+  const base = { region: aws.region, requestHandler: REQUEST_HANDLER };
+  return endpoint === undefined ? base : { ...base, endpoint, credentials: LOCAL_CREDENTIALS };
 }
 
+/** A DynamoDB client for the configured endpoint. */
 export function createDynamoDbClient(aws: AwsConfig): DynamoDBClient {
   return new DynamoDBClient(common(aws, aws.endpoints.dynamodb));
 }
 
+/** The document client the ledger uses; pass `client` to share one DynamoDB client. */
 export function createDocumentClient(
   aws: AwsConfig,
   client: DynamoDBClient = createDynamoDbClient(aws),
@@ -28,6 +35,7 @@ export function createDocumentClient(
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
+/** An SQS client for the configured endpoint. */
 export function createSqsClient(aws: AwsConfig): SQSClient {
   return new SQSClient(common(aws, aws.endpoints.sqs));
 }

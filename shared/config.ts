@@ -28,6 +28,12 @@ export const ENV = {
   dataDir: 'SWITCHYARD_DATA_DIR',
 } as const;
 
+/** The region used when AWS_REGION is unset (the laptop runtime's local servers). */
+export const DEFAULT_REGION = 'us-east-1';
+
+/** How long ledger records are kept when LEDGER_TTL_DAYS is unset. */
+export const DEFAULT_LEDGER_TTL_DAYS = 90;
+
 /** `QUEUE_URL_SALESFORCE`, `QUEUE_URL_NETSUITE`, … : the queue a connector consumes. */
 export function queueUrlEnv(connector: ConnectorName): string {
   return `QUEUE_URL_${connector.toUpperCase()}`;
@@ -115,7 +121,7 @@ function parseAws(env: Env): AwsConfig {
   if (dynamodb) endpoints.dynamodb = dynamodb;
   if (sqs) endpoints.sqs = sqs;
   if (s3) endpoints.s3 = s3;
-  return { region: present(env, ENV.region) ?? 'us-east-1', endpoints };
+  return { region: present(env, ENV.region) ?? DEFAULT_REGION, endpoints };
 }
 
 /** Settings every function that touches the ledger needs. */
@@ -129,7 +135,11 @@ export function parseLedgerConfig(env: Env): LedgerConfig {
   return {
     aws: parseAws(env),
     ledgerTable: required(env, ENV.ledgerTable, 'the name of the ledger DynamoDB table'),
-    ledgerTtlDays: integer(env, ENV.ledgerTtlDays, { default: 90, min: 1, max: 3650 }),
+    ledgerTtlDays: integer(env, ENV.ledgerTtlDays, {
+      default: DEFAULT_LEDGER_TTL_DAYS,
+      min: 1,
+      max: 3650,
+    }),
   };
 }
 
@@ -226,7 +236,8 @@ export interface LocalConfig {
 export function parseLocalConfig(env: Env): LocalConfig {
   const secretList = present(env, ENV.webhookSecret);
   return {
-    port: integer(env, ENV.port, { default: 3000, min: 1, max: 65_535 }),
+    // 0 picks any free port (tests); the URL printed at start says which.
+    port: integer(env, ENV.port, { default: 3000, min: 0, max: 65_535 }),
     webhookSecrets:
       secretList === undefined ? undefined : parseSecretList(secretList, ENV.webhookSecret),
     livemode: boolean(env, ENV.livemode, false),

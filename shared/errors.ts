@@ -170,6 +170,8 @@ export interface ClassifiedError {
   name: string;
   message: string;
   httpStatus?: number;
+  /** The underlying error, `Name: message`, when there is one (e.g. the vendor's own error). */
+  cause?: string;
 }
 
 const MAX_ERROR_MESSAGE_LENGTH = 1_000;
@@ -179,10 +181,18 @@ export function classifyError(error: unknown): ClassifiedError {
   const name = error instanceof Error ? error.name : 'NonError';
   const message = error instanceof Error ? error.message : String(error);
   const httpStatus = httpStatusOf(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  const causeText =
+    cause instanceof Error
+      ? `${cause.name}: ${cause.message}`
+      : cause === undefined
+        ? undefined
+        : String(cause);
   return {
     kind: isRetryable(error) ? 'retryable' : 'permanent',
     name,
     message: message.slice(0, MAX_ERROR_MESSAGE_LENGTH),
     ...(httpStatus === undefined ? {} : { httpStatus }),
+    ...(causeText === undefined ? {} : { cause: causeText.slice(0, MAX_ERROR_MESSAGE_LENGTH) }),
   };
 }

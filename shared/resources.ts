@@ -15,10 +15,29 @@ export const LEDGER_TABLE = {
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Lineage of one Stripe object (customer, subscription, invoice, …) across events. */
-    byObject: { name: 'byObject', partitionKey: 'objectId', sortKey: 'objectSk' },
-    /** Deliveries by status, newest last: finds failures and stuck deliveries. */
-    byStatus: { name: 'byStatus', partitionKey: 'deliveryStatus', sortKey: 'statusSk' },
+    /**
+     * Lineage of one Stripe object (customer, subscription, invoice, …) across events. Keys only:
+     * the event id is in the table key, and payloads are not copied into the index.
+     */
+    byObject: {
+      name: 'byObject',
+      partitionKey: 'objectId',
+      sortKey: 'objectSk',
+      projection: { type: 'KEYS_ONLY', nonKeyAttributes: [] },
+    },
+    /**
+     * Deliveries that need attention: sparse, holding PENDING, FAILED and DEAD only (a delivery
+     * leaves it when it succeeds or is skipped), so no partition grows with the history.
+     */
+    byStatus: {
+      name: 'byStatus',
+      partitionKey: 'deliveryStatus',
+      sortKey: 'statusSk',
+      projection: {
+        type: 'INCLUDE',
+        nonKeyAttributes: ['eventId', 'connector', 'status', 'attempts', 'lastError', 'updatedAt'],
+      },
+    },
   },
 } as const;
 

@@ -5,6 +5,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
 import {
+  DEFAULT_LEDGER_TTL_DAYS,
+  DEFAULT_REGION,
   type Env,
   hasDeployedLedger,
   parseInspectConfig,
@@ -12,7 +14,7 @@ import {
 } from '../../shared/config.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
-import { isAlive, readRuntime } from '../runtime-file.ts';
+import { HUB_MARKER, isOurProcess, readRuntime } from '../runtime-file.ts';
 
 export interface Inspection {
   where: string;
@@ -22,8 +24,10 @@ export interface Inspection {
   close(): void;
 }
 
+/** No hub to inspect: neither a deployed ledger in the environment nor a running local hub. */
 export class NotConnectedError extends Error {}
 
+/** Connects the CLI to the hub it should inspect; `close()` it when done. */
 export function connect(env: Env): Inspection {
   if (hasDeployedLedger(env)) {
     const config = parseInspectConfig(env);
@@ -46,12 +50,12 @@ export function connect(env: Env): Inspection {
   }
   const { dataDir } = parseLocalConfig(env);
   const runtime = readRuntime(dataDir);
-  if (!runtime || !isAlive(runtime.pid)) {
+  if (!runtime || !isOurProcess(runtime.pid, HUB_MARKER)) {
     throw new NotConnectedError(
       `No local hub is running (nothing live in ${dataDir}/runtime.json). Start it with \`npm start\`, or set LEDGER_TABLE (and QUEUE_URL_*) with AWS credentials to inspect a deployed hub.`,
     );
   }
-  const aws = { region: 'us-east-1', endpoints: runtime.endpoints };
+  const aws = { region: DEFAULT_REGION, endpoints: runtime.endpoints };
   const documents = createDocumentClient(aws);
   const sqs = createSqsClient(aws);
   const queueUrls: Partial<Record<ConnectorName, string>> = {};
@@ -63,7 +67,11 @@ export function connect(env: Env): Inspection {
   }
   return {
     where: `local hub (pid ${runtime.pid}, ${runtime.webhookUrl})`,
-    ledger: new Ledger({ client: documents, tableName: runtime.names.ledgerTable, ttlDays: 90 }),
+    ledger: new Ledger({
+      client: documents,
+      tableName: runtime.names.ledgerTable,
+      ttlDays: DEFAULT_LEDGER_TTL_DAYS,
+    }),
     sqs,
     queueUrls,
     close: () => {

@@ -7,7 +7,8 @@ import { formatTrace, trace } from './trace.ts';
 
 const USAGE = `Usage:
   switchyard start [--fresh]                          run the hub on this machine (npm start)
-  switchyard trace <evt_…|cus_…|sub_…|in_…> [--json]  what happened to an event or object
+  switchyard trace <evt_…|cus_…|sub_…|in_…> [--json] [--limit=N]
+                                                      what happened to an event or object
   switchyard status [--json]                          queue depths and deliveries by status`;
 
 interface Invocation {
@@ -28,14 +29,20 @@ async function inspect(env: Env, run: (inspection: Inspection) => Promise<number
 
 const COMMANDS: Record<string, (call: Invocation) => Promise<number>> = {
   start: ({ args, env }) => start(args, env),
-  trace: async ({ env, json, positional }) => {
+  trace: async ({ args, env, json, positional }) => {
     const target = positional[0];
     if (target === undefined) {
       console.error(USAGE);
       return 2;
     }
     return inspect(env, async (inspection) => {
-      const result = await trace(inspection, target);
+      const limitArg = args.find((a) => a.startsWith('--limit='));
+      const limit = limitArg === undefined ? undefined : Number(limitArg.slice('--limit='.length));
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+        console.error('--limit takes a whole number of events, e.g. --limit=500');
+        return 2;
+      }
+      const result = await trace(inspection, { target, ...(limit ? { limit } : {}) });
       console.log(json ? JSON.stringify(result, null, 2) : formatTrace(result));
       return result.events.length === 0 ? 1 : 0;
     });

@@ -7,7 +7,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { ENV, type Env, parseLocalConfig } from '../../shared/config.ts';
 import { type Hub, startHub } from '../hub.ts';
-import { isAlive, readRuntime, removeRuntime, writeRuntime } from '../runtime-file.ts';
+import {
+  DYNAMODB_MARKER,
+  HUB_MARKER,
+  isOurProcess,
+  readRuntime,
+  removeRuntime,
+  writeRuntime,
+} from '../runtime-file.ts';
 
 const SECRET_FILE = 'webhook-secret';
 
@@ -20,17 +27,18 @@ function loadOrCreateSecret(dataDir: string): string {
   return secret;
 }
 
+/** Runs the hub until SIGINT or SIGTERM; returns the process exit code. */
 export async function start(args: string[], env: Env): Promise<number> {
   const config = parseLocalConfig(env);
   const dataDir = resolve(config.dataDir);
   const previous = readRuntime(dataDir);
-  if (previous && isAlive(previous.pid) && previous.pid !== process.pid) {
+  if (previous && previous.pid !== process.pid && isOurProcess(previous.pid, HUB_MARKER)) {
     console.error(`Switchyard is already running (pid ${previous.pid}) at ${previous.webhookUrl}.`);
     return 1;
   }
-  if (previous && isAlive(previous.dynamodbPid)) {
+  if (previous?.dynamodbPid !== undefined && isOurProcess(previous.dynamodbPid, DYNAMODB_MARKER)) {
     // Left behind by a hub that was killed without a chance to clean up.
-    process.kill(previous.dynamodbPid ?? 0, 'SIGKILL');
+    process.kill(previous.dynamodbPid, 'SIGKILL');
   }
   if (args.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });

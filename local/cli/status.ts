@@ -1,9 +1,11 @@
 /**
- * `switchyard status [--json]`: queue and dead-letter depths per connector, deliveries by status.
+ * `switchyard status [--json]`: queue and dead-letter depths per connector, and the deliveries
+ * that need attention (pending, failed, dead) by status.
  */
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { ConnectorName } from '../../shared/connectors.ts';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../../shared/ledger/records.ts';
+import { ATTENTION_STATUSES, type AttentionStatus } from '../../shared/ledger/records.ts';
+import { queueDepth } from '../queue-depth.ts';
 import type { Inspection } from './connect.ts';
 
 export interface QueueStatus {
@@ -17,14 +19,7 @@ export interface QueueStatus {
 export interface StatusReport {
   where: string;
   queues: QueueStatus[];
-  deliveries: Record<DeliveryStatus, number>;
-}
-
-async function depth(inspection: Inspection, queueUrl: string) {
-  const result = await inspection.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
-  );
-  return result.Attributes ?? {};
+  deliveries: Record<AttentionStatus, number>;
 }
 
 async function deadLetterDepth(inspection: Inspection, redrivePolicy: string | undefined) {
@@ -33,34 +28,33 @@ async function deadLetterDepth(inspection: Inspection, redrivePolicy: string | u
   const name = arn?.split(':').at(-1);
   if (!name) return null;
   const { QueueUrl } = await inspection.sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  if (!QueueUrl) return null;
-  return Number((await depth(inspection, QueueUrl)).ApproximateNumberOfMessages ?? 0);
+  return QueueUrl ? (await queueDepth(inspection.sqs, QueueUrl)).visible : null;
 }
 
+/** Reads the queues' counters and counts the deliveries on the ledger's status index. */
 export async function status(inspection: Inspection): Promise<StatusReport> {
   const queues: QueueStatus[] = [];
   for (const [connector, url] of Object.entries(inspection.queueUrls) as [
     ConnectorName,
     string,
   ][]) {
-    const a = await depth(inspection, url);
+    const { redrivePolicy, ...depth } = await queueDepth(inspection.sqs, url);
     queues.push({
       connector,
-      visible: Number(a.ApproximateNumberOfMessages ?? 0),
-      inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
-      delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
-      deadLetters: await deadLetterDepth(inspection, a.RedrivePolicy),
+      ...depth,
+      deadLetters: await deadLetterDepth(inspection, redrivePolicy),
     });
   }
   const counts = await Promise.all(
-    DELIVERY_STATUSES.map((s) => inspection.ledger.countByStatus(s)),
+    ATTENTION_STATUSES.map((s) => inspection.ledger.countByStatus({ status: s })),
   );
   const deliveries = Object.fromEntries(
-    DELIVERY_STATUSES.map((s, i) => [s, counts[i] ?? 0]),
-  ) as Record<DeliveryStatus, number>;
+    ATTENTION_STATUSES.map((s, i) => [s, counts[i] ?? 0]),
+  ) as Record<AttentionStatus, number>;
   return { where: inspection.where, queues, deliveries };
 }
 
+/** The report as a person reads it. */
 export function formatStatus(report: StatusReport): string {
   const lines = [
     `Switchyard status: ${report.where}`,
@@ -72,7 +66,8 @@ export function formatStatus(report: StatusReport): string {
       `${q.connector.padEnd(12)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters ?? '-').padStart(12)}`,
     );
   }
-  lines.push('', 'deliveries by status');
-  for (const [s, n] of Object.entries(report.deliveries)) lines.push(`  ${s.padEnd(14)} ${n}`);
+  lines.push('', 'deliveries that need attention');
+  for (const [s, n] of Object.entries(report.deliveries)) lines.push(`  ${s.padEnd(8)} ${n}`);
+  lines.push('', 'Trace one with: npx switchyard trace <evt_…|cus_…|in_…>');
   return lines.join('\n');
 }

@@ -8,14 +8,25 @@ import type { Inspection } from './connect.ts';
 export interface TraceResult {
   target: string;
   events: TracedEvent[];
+  /** Whether older events of the object were left out (see `limit`). */
+  truncated: boolean;
 }
 
-export async function trace(inspection: Inspection, target: string): Promise<TraceResult> {
+/** An event's deliveries, or an object's lineage: its newest `limit` events, oldest first. */
+export async function trace(
+  inspection: Inspection,
+  options: { target: string; limit?: number },
+): Promise<TraceResult> {
+  const { target } = options;
   if (target.startsWith('evt_')) {
     const traced = await inspection.ledger.getEvent(target);
-    return { target, events: traced ? [traced] : [] };
+    return { target, events: traced ? [traced] : [], truncated: false };
   }
-  return { target, events: await inspection.ledger.lineage(target) };
+  const lineage = await inspection.ledger.lineage(
+    target,
+    options.limit === undefined ? {} : { limit: options.limit },
+  );
+  return { target, ...lineage };
 }
 
 function when(created: number): string {
@@ -27,18 +38,24 @@ export function formatTrace(result: TraceResult): string {
   if (result.events.length === 0) {
     return `Nothing in the ledger for ${result.target}. Check the id, or whether the event reached this hub (Stripe Dashboard → Developers → Webhooks).`;
   }
-  const lines = [`${result.target}: ${result.events.length} event(s)`];
+  const lines = [
+    `${result.target}: ${result.events.length} event(s)${result.truncated ? ' (the newest; older ones left out, see --limit)' : ''}`,
+  ];
   for (const { event, deliveries } of result.events) {
     lines.push('');
     lines.push(
       `${when(event.created)}  ${event.eventId}  ${event.type}  object ${event.objectId ?? '-'}  api ${event.apiVersion ?? '-'}  received ${event.receivedAt}`,
     );
     if (deliveries.length === 0) lines.push('    (routed to no connector)');
+    const enqueued = new Set(event.enqueuedTo ?? []);
     for (const d of [...deliveries].sort((a, b) => a.connector.localeCompare(b.connector))) {
       const parts = [
         `    ${d.connector.padEnd(11)}`,
         d.status.padEnd(13),
         `attempts ${d.attempts}`,
+        ...(d.status === 'PENDING'
+          ? [enqueued.has(d.connector) ? 'on its queue' : 'not known to be enqueued']
+          : []),
         `updated ${d.updatedAt}`,
       ];
       if (d.targetIds && Object.keys(d.targetIds).length > 0) {

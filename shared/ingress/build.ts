@@ -4,6 +4,7 @@
  */
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import {
   createDocumentClient,
   createDynamoDbClient,
@@ -39,7 +40,16 @@ function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string
   };
 }
 
-export function buildIngress(config: IngressConfig, logger: Logger): IngressHandler {
+/**
+ * The ingress handler for a configuration. Call once per container (cold start): it creates the
+ * SDK clients the handler reuses across invocations.
+ */
+export function buildIngress(options: {
+  config: IngressConfig;
+  logger: Logger;
+  metrics?: Metrics;
+}): IngressHandler {
+  const { config, logger } = options;
   // One DynamoDB client serves the ledger and the idempotency store.
   const dynamodb = createDynamoDbClient(config.aws);
   const documentClient = createDocumentClient(config.aws, dynamodb);
@@ -68,5 +78,6 @@ export function buildIngress(config: IngressConfig, logger: Logger): IngressHand
       awsSdkV3Client: dynamodb,
     }),
     logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
 }

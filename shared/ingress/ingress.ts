@@ -6,23 +6,25 @@
  * gets a 503 (Stripe retries later), and a completed event is answered `duplicate: true`
  * without touching the ledger or the queues again. A failure after recording deletes the lock,
  * so Stripe's retry resumes the fan-out from the ledger; a crash leaves the lock to expire.
+ * See docs/decisions/0001-idempotency-with-powertools.md.
  */
-
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
 import type { ConnectorName } from '../connectors.ts';
-import { classifyError, RejectedRequestError, RetryableError } from '../errors.ts';
+import { RejectedRequestError, RetryableError } from '../errors.ts';
 import { isDeclaredApiVersion, STRIPE_API_VERSION } from '../events/api-version.ts';
 import type { Router } from '../events/routing.ts';
 import type { StripeEvent } from '../events/types.ts';
@@ -30,21 +32,16 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { PayloadRef } from '../ledger/records.ts';
 import type { PayloadStore } from '../queue/payload-store.ts';
 import { fitsInMessage, type QueuePublisher } from '../queue/publisher.ts';
+import { answerFailure, answerReceipt, type IngressReceipt } from './answers.ts';
 import type { WebhookVerifier } from './verify.ts';
+
+export type { IngressReceipt } from './answers.ts';
 
 /** Stripe's own payload limit is far below this; anything larger is not a Stripe event. */
 export const MAX_BODY_BYTES = 1_048_576;
 
 /** How long a completed event id is remembered; Stripe retries for up to three days. */
 export const IDEMPOTENCY_WINDOW_SECONDS = 7 * 86_400;
-
-/** The body of a 200 answer. */
-export interface IngressReceipt {
-  received: true;
-  id: string;
-  duplicate: boolean;
-  routes: ConnectorName[];
-}
 
 export interface IngressDependencies {
   verifier: WebhookVerifier;
@@ -56,27 +53,38 @@ export interface IngressDependencies {
   payloads: PayloadStore;
   idempotencyStore: BasePersistenceLayer;
   logger: Logger;
+  /** CloudWatch metrics (Lambda); the laptop runtime has none. */
+  metrics?: Metrics;
   now?: () => number;
 }
 
 interface ProcessInput {
   event: StripeEvent;
   rawBody: string;
+  /** Set when the fan-out finished, so a failure to save COMPLETE is not mistaken for ours. */
+  completed?: IngressReceipt;
 }
 
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  } satisfies APIGatewayProxyStructuredResultV2;
+function decodeBody(request: APIGatewayProxyEventV2): string {
+  if (request.body === undefined) return '';
+  return request.isBase64Encoded
+    ? Buffer.from(request.body, 'base64').toString('utf8')
+    : request.body;
 }
 
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
+function eventIdReused(event: StripeEvent): RejectedRequestError {
+  return new RejectedRequestError({
+    statusCode: 409,
+    reason: 'event_id_reused',
+    message: `Event ${event.id} was received before with another type or creation time; Stripe never reuses an event id, so check what is sending this.`,
+    context: { stripeEventId: event.id },
+  });
 }
 
-/** Builds the ingress handler from its ports. */
+/**
+ * Builds the ingress handler from its ports. Use `buildIngress` (build.ts) to wire it from
+ * configuration; tests wire it by hand to replace one port.
+ */
 export function createIngress(deps: IngressDependencies) {
   const { logger, ledger, publisher, payloads, router } = deps;
   const now = deps.now ?? Date.now;
@@ -93,6 +101,23 @@ export function createIngress(deps: IngressDependencies) {
         : response,
   });
 
+  /** What is still to send: everything the first time, the rest on a resumed fan-out. */
+  async function pending(event: StripeEvent, routes: ConnectorName[], firstTime: boolean) {
+    if (firstTime) return { toSend: routes, payloadRef: undefined };
+    const recorded = await ledger.getEvent(event.id, { consistent: true });
+    if (!recorded) return { toSend: routes, payloadRef: undefined };
+    if (recorded.event.type !== event.type || recorded.event.created !== event.created) {
+      throw eventIdReused(event);
+    }
+    const sent = new Set(recorded.event.enqueuedTo ?? []);
+    const toSend = recorded.event.routes.filter((c) => !sent.has(c));
+    logger.info('Resuming the fan-out of an event recorded earlier', {
+      stripeEventId: event.id,
+      pending: toSend,
+    });
+    return { toSend, payloadRef: recorded.event.payloadRef };
+  }
+
   async function recordAndFanOut(input: ProcessInput): Promise<IngressReceipt> {
     const { event, rawBody } = input;
     const payloadBytes = Buffer.byteLength(rawBody, 'utf8');
@@ -100,7 +125,7 @@ export function createIngress(deps: IngressDependencies) {
     // One threshold serves both limits: a payload that fits an SQS message fits a ledger item.
     const payloadRef: PayloadRef | undefined = fitsInMessage(payloadBytes)
       ? undefined
-      : await payloads.put(event.id, rawBody);
+      : await payloads.put({ eventId: event.id, rawBody });
 
     const firstTime = await ledger.recordEvent({
       event,
@@ -109,47 +134,31 @@ export function createIngress(deps: IngressDependencies) {
       payloadBytes,
       ...(payloadRef ? { payloadRef } : { payload: rawBody }),
     });
-
-    let toSend: ConnectorName[] = routes;
-    let sendRef = payloadRef;
-    if (!firstTime) {
-      // A retry after a failed or interrupted fan-out: the ledger says what is still to send.
-      const recorded = await ledger.getEvent(event.id);
-      toSend = (recorded?.deliveries ?? [])
-        .filter((d) => d.enqueuedAt === undefined)
-        .map((d) => d.connector);
-      sendRef = recorded?.event.payloadRef ?? payloadRef;
-      logger.info('Resuming fan-out of an event recorded earlier', {
-        stripeEventId: event.id,
-        pending: toSend,
-      });
-    }
-
+    const resume = await pending(event, routes, firstTime);
+    const sendRef = resume.payloadRef ?? payloadRef;
     const outcome = await publisher.publish({
       event,
       rawBody,
-      connectors: toSend,
+      connectors: resume.toSend,
       ...(sendRef ? { payloadRef: sendRef } : {}),
     });
+    // Noting what went out keeps a resumed fan-out (after a failure or a crash) from sending it
+    // again. Failing to note it only risks a repeat, which consumers drop, so it does not fail.
+    await ledger.markEnqueued({ eventId: event.id, connectors: outcome.sent }).catch((error) => {
+      logger.warn('Could not note which deliveries were enqueued', {
+        stripeEventId: event.id,
+        error: String(error),
+      });
+    });
     if (outcome.failed.length > 0) {
-      // Only a partial fan-out is marked: the retry then sends just the rest. The happy path
-      // skips this write; after a crash the retry re-sends everything, and consumers drop
-      // messages whose delivery already succeeded.
-      if (outcome.sent.length > 0) {
-        await ledger.markEnqueued(event.id, outcome.sent).catch((error: unknown) => {
-          logger.warn('Could not mark the deliveries that were enqueued', {
-            stripeEventId: event.id,
-            error: classifyError(error),
-          });
-        });
-      }
       const failed = outcome.failed.map((f) => f.connector).join(', ');
       throw new RetryableError(
         `Could not put event ${event.id} on the queue of ${failed}; it is recorded and will be sent when Stripe retries.`,
         { cause: outcome.failed[0]?.error, context: { stripeEventId: event.id } },
       );
     }
-    return { received: true, id: event.id, duplicate: false, routes };
+    input.completed = { received: true, id: event.id, duplicate: false, routes };
+    return input.completed;
   }
 
   const processOnce = makeIdempotent(recordAndFanOut, {
@@ -161,13 +170,8 @@ export function createIngress(deps: IngressDependencies) {
     request: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> {
-    const rawBody =
-      request.body === undefined
-        ? ''
-        : request.isBase64Encoded
-          ? Buffer.from(request.body, 'base64').toString('utf8')
-          : request.body;
-    let eventId: string | undefined;
+    const rawBody = decodeBody(request);
+    let input: ProcessInput | undefined;
     try {
       if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) {
         throw new RejectedRequestError({
@@ -178,58 +182,43 @@ export function createIngress(deps: IngressDependencies) {
       }
       const event = deps.verifier.verify({
         rawBody,
-        signature: header(request, 'stripe-signature'),
+        signature: request.headers?.['stripe-signature'],
         secrets: await deps.secrets(),
       });
-      eventId = event.id;
+      input = { event, rawBody };
       idempotencyConfig.registerLambdaContext(context);
-      const receipt = (await processOnce({ event, rawBody })) as IngressReceipt;
-      logger.info(receipt.duplicate ? 'Duplicate event acknowledged' : 'Event accepted', {
-        stripeEventId: event.id,
-        stripeEventType: event.type,
-        routes: receipt.routes,
-        apiVersion: event.api_version,
+      const receipt = (await processOnce(input)) as IngressReceipt;
+      return answerReceipt({
+        receipt,
+        event,
+        logger,
+        metrics: deps.metrics,
         ...(isDeclaredApiVersion(event.api_version)
           ? {}
           : { expectedApiVersion: STRIPE_API_VERSION }),
       });
-      return json(200, receipt);
     } catch (error) {
-      if (error instanceof RejectedRequestError) {
-        logger.warn('Request rejected', { reason: error.reason, status: error.statusCode });
-        return json(error.statusCode, { error: { reason: error.reason, message: error.message } });
-      }
-      if (error instanceof IdempotencyValidationError) {
-        logger.warn('Event id reused for a different event', { stripeEventId: eventId });
-        return json(409, {
-          error: {
-            reason: 'event_id_reused',
-            message: `Event ${eventId} was received before with another type or creation time; Stripe never reuses an event id, so check what is sending this.`,
-          },
+      // The fan-out finished but Powertools could not save COMPLETE: the ledger holds the truth,
+      // so Stripe is told the event is safe instead of being asked to send it again.
+      if (error instanceof IdempotencyPersistenceLayerError && input?.completed) {
+        logger.warn('Event fanned out, but its idempotency record could not be completed', {
+          stripeEventId: input.event.id,
+          error: String(error.cause ?? error),
+        });
+        return answerReceipt({
+          receipt: input.completed,
+          event: input.event,
+          logger,
+          metrics: deps.metrics,
         });
       }
-      if (error instanceof IdempotencyAlreadyInProgressError) {
-        logger.info('Event is being processed by another request', { stripeEventId: eventId });
-        return json(
-          503,
-          {
-            error: {
-              reason: 'in_progress',
-              message: 'This event is being processed right now; retry shortly.',
-            },
-          },
-          { 'retry-after': '1' },
-        );
-      }
-      logger.error('Event could not be recorded or enqueued; asking Stripe to retry', {
-        stripeEventId: eventId,
-        error: classifyError(error),
-      });
-      return json(503, {
-        error: {
-          reason: 'temporarily_unavailable',
-          message: 'The hub could not record or enqueue the event; Stripe will retry.',
-        },
+      return answerFailure({
+        error:
+          error instanceof IdempotencyValidationError && input ? eventIdReused(input.event) : error,
+        inProgress: error instanceof IdempotencyAlreadyInProgressError,
+        stripeEventId: input?.event.id,
+        logger,
+        metrics: deps.metrics,
       });
     }
   };

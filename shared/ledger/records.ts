@@ -19,6 +19,21 @@ export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STAT
 
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.values(DELIVERY_STATUS);
 
+/** Statuses that need attention; only these are on the status index (it is sparse). */
+export const ATTENTION_STATUSES = [
+  DELIVERY_STATUS.PENDING,
+  DELIVERY_STATUS.FAILED,
+  DELIVERY_STATUS.DEAD,
+] as const;
+
+export type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
+
+/** Outcomes after which a delivery is never applied again. */
+export const SETTLED_STATUSES: readonly DeliveryStatus[] = [
+  DELIVERY_STATUS.SUCCEEDED,
+  DELIVERY_STATUS.SKIPPED_STALE,
+];
+
 /** Where the raw event body is kept when it is too large to sit in the ledger item. */
 export interface PayloadRef {
   bucket: string;
@@ -47,6 +62,8 @@ export interface EventRecord {
   payload?: string;
   payloadRef?: PayloadRef;
   payloadBytes: number;
+  /** Connectors whose message is known to be on its queue (written after the fan-out). */
+  enqueuedTo?: ConnectorName[];
   expiresAt: number;
 }
 
@@ -64,10 +81,11 @@ export interface DeliveryRecord {
   targetIds?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
-  /** Set once the message is on the connector's queue. */
-  enqueuedAt?: string;
-  deliveryStatus: DeliveryStatus;
-  statusSk: string;
+  /** Until when (epoch ms) one consumer holds the delivery; others leave it alone meanwhile. */
+  leaseUntil?: number;
+  /** Index keys of the sparse status index; absent once the delivery is settled. */
+  deliveryStatus?: DeliveryStatus;
+  statusSk?: string;
   expiresAt: number;
 }
 
@@ -97,6 +115,7 @@ export interface VersionRecord {
   expiresAt: number;
 }
 
+/** Key builders of every record type. The only place the key layout is spelled out. */
 export const keys = {
   event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' as const }),
   delivery: (eventId: string, connector: ConnectorName) => ({
@@ -112,4 +131,6 @@ export const keys = {
   objectSk: (created: number, eventId: string) => `${String(created).padStart(12, '0')}#${eventId}`,
   statusSk: (updatedAt: string, eventId: string, connector: ConnectorName) =>
     `${updatedAt}#${eventId}#${connector}`,
+  /** The event id back from an `EVENT#<evt>` partition key (what a keys-only index returns). */
+  eventIdOf: (pk: string) => pk.slice('EVENT#'.length),
 };

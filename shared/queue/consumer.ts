@@ -1,15 +1,19 @@
 /**
- * The SQS consumer every connector Lambda is built from (DESIGN §5). It resolves S3 pointers,
- * skips what was already delivered or is older than what was applied, calls the connector's
- * `apply`, and writes each outcome to the ledger. Failures follow the error classes:
+ * The SQS consumer every connector Lambda is built from (DESIGN §5).
  *
- * - {@link RetryableError} (and unknown errors): the delivery stays PENDING with the error, the
- *   message comes back after a growing back-off (or the vendor's Retry-After); on the last
- *   allowed receive it is parked in the dead-letter queue and the delivery is DEAD.
- * - {@link PermanentError}: the delivery is FAILED with the reason and the message is parked in
- *   the dead-letter queue at once.
+ * Per record, oldest event first and one at a time: claim the delivery in the ledger (so a second
+ * copy of the message is not applied at the same moment), resolve an S3 pointer, refuse an API
+ * version the connector cannot map, skip an event older than what was applied to its object,
+ * call the connector's `apply`, record the outcome. Failures follow the error classes:
  *
- * Only failed records are reported in `batchItemFailures`; the rest of the batch is done.
+ * - {@link RetryableError} (and unknown errors): the delivery stays PENDING with the error and the
+ *   message comes back after a growing back-off (or the vendor's Retry-After); on the last allowed
+ *   receive it is recorded DEAD and parked in the dead-letter queue.
+ * - {@link PermanentError}: recorded FAILED with the reason and parked in the dead-letter queue
+ *   at once.
+ *
+ * The ledger is written before a message is parked, so a parked message always has its reason
+ * in the ledger. Only failed records are reported in `batchItemFailures`.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -20,11 +24,18 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ConnectorName } from '../connectors.ts';
-import { classifyError, isRetryable, PermanentError, retryAfterMsOf } from '../errors.ts';
+import {
+  classifyError,
+  isRetryable,
+  PermanentError,
+  RetryableError,
+  retryAfterMsOf,
+} from '../errors.ts';
 import { primaryObjectId, type StripeEvent } from '../events/types.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { Deliveries } from '../ledger/deliveries.ts';
 import { DELIVERY_STATUS } from '../ledger/records.ts';
-import { parseConnectorMessage } from './message.ts';
+import { CONNECTOR_QUEUE_DEFAULTS } from '../resources.ts';
+import { type ConnectorMessage, parseConnectorMessage } from './message.ts';
 import type { PayloadStore } from './payload-store.ts';
 
 /** What a connector did with one event. */
@@ -33,22 +44,28 @@ export interface ApplyResult {
   targetIds?: Record<string, string>;
 }
 
-export interface ConnectorConsumerOptions {
-  connector: ConnectorName;
-  ledger: Ledger;
-  payloads: PayloadStore;
-  sqs: SQSClient;
-  queueUrl: string;
-  dlqUrl: string;
-  maxReceiveCount: number;
-  logger: Logger;
+/** A connector's business logic, as the consumer calls it. */
+export interface ConnectorLogic {
   /** Applies one event to the target system. Throws our error classes on failure. */
   apply: (event: StripeEvent) => Promise<ApplyResult>;
   /**
    * Whether the connector can map events rendered with this Stripe API version. Events it
    * cannot map are refused (FAILED, dead-lettered) instead of half-applied.
    */
-  supportsApiVersion?: (apiVersion: string | null) => boolean;
+  supportsApiVersion: (apiVersion: string | null) => boolean;
+}
+
+export interface ConnectorConsumerOptions extends ConnectorLogic {
+  connector: ConnectorName;
+  deliveries: Deliveries;
+  payloads: PayloadStore;
+  sqs: SQSClient;
+  queueUrl: string;
+  dlqUrl: string;
+  maxReceiveCount: number;
+  logger: Logger;
+  /** How long one consumer holds a delivery; defaults to the consumer timeout. */
+  leaseSeconds?: number;
 }
 
 /** Back-off before the n-th retry: 10 s, 20 s, 40 s … capped at 15 minutes. */
@@ -56,8 +73,29 @@ export function backoffSeconds(receiveCount: number): number {
   return Math.min(900, 10 * 2 ** Math.max(0, receiveCount - 1));
 }
 
+/** SQS's ceiling for a message's visibility timeout. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+/** Records in the order their events were created, so older state is applied before newer. */
+function oldestFirst(records: SQSRecord[]): SQSRecord[] {
+  const created = (r: SQSRecord) => {
+    try {
+      return parseConnectorMessage(r.body).created;
+    } catch {
+      return 0;
+    }
+  };
+  return [...records].sort((a, b) => created(a) - created(b));
+}
+
+/**
+ * The SQS handler of one connector: wire it in the connector's `functions/` entry with the
+ * connector's logic. Process one connector per function; the lease and version guard are per
+ * connector.
+ */
 export function createConnectorConsumer(options: ConnectorConsumerOptions) {
-  const { connector, ledger, payloads, sqs, logger } = options;
+  const { connector, deliveries, payloads, sqs, logger } = options;
+  const leaseSeconds = options.leaseSeconds ?? CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds;
   const processor = new BatchProcessor(EventType.SQS);
 
   async function park(record: SQSRecord, reason: string): Promise<void> {
@@ -65,85 +103,66 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       new SendMessageCommand({
         QueueUrl: options.dlqUrl,
         MessageBody: record.body,
-        MessageAttributes: {
-          reason: { DataType: 'String', StringValue: reason.slice(0, 1_000) },
-        },
+        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1_000) } },
       }),
     );
   }
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
-    let eventId: string | undefined;
-    try {
-      const message = parseConnectorMessage(record.body);
-      eventId = message.eventId;
-      const delivered = await ledger.getEvent(message.eventId);
-      const delivery = delivered?.deliveries.find((d) => d.connector === connector);
-      if (
-        delivery?.status === DELIVERY_STATUS.SUCCEEDED ||
-        delivery?.status === DELIVERY_STATUS.SKIPPED_STALE
-      ) {
-        logger.info('Already delivered; dropping the repeated message', { stripeEventId: eventId });
-        return;
-      }
-      const event = await payloads.resolve(message);
-      if (options.supportsApiVersion && !options.supportsApiVersion(event.api_version)) {
-        throw new PermanentError(
-          `Event ${event.id} was rendered with Stripe API version ${event.api_version ?? '(none)'}, which the ${connector} connector cannot map. Set your Stripe endpoint to the API version the hub declares, then resend the event.`,
-          { context: { connector, stripeEventId: event.id } },
-        );
-      }
-      const objectId = primaryObjectId(event);
-      if (objectId !== undefined) {
-        const fresh = await ledger.claimVersion({
-          connector,
-          objectId,
-          created: event.created,
-          eventId: event.id,
-        });
-        if (!fresh) {
-          await ledger.updateDelivery({
-            eventId: event.id,
-            connector,
-            status: DELIVERY_STATUS.SKIPPED_STALE,
-            attempted: true,
-          });
-          logger.info('Skipped: a newer event was applied to this object', {
-            stripeEventId: event.id,
-            objectId,
-          });
-          return;
-        }
-      }
-      const result = await options.apply(event);
-      await ledger.updateDelivery({
-        eventId: event.id,
-        connector,
-        status: DELIVERY_STATUS.SUCCEEDED,
-        attempted: true,
-        ...(result.targetIds ? { targetIds: result.targetIds } : {}),
-      });
-    } catch (error) {
-      await settleFailure(record, eventId, error);
+  async function apply(message: ConnectorMessage): Promise<void> {
+    const { eventId } = message;
+    const event = await payloads.resolve(message);
+    if (!options.supportsApiVersion(event.api_version)) {
+      throw new PermanentError(
+        `Event ${event.id} was rendered with Stripe API version ${event.api_version ?? '(none)'}, which the ${connector} connector cannot map. Set your Stripe endpoint to the API version the hub declares, then resend the event.`,
+        { context: { connector, stripeEventId: event.id } },
+      );
     }
-  }
-
-  async function settleFailure(record: SQSRecord, eventId: string | undefined, error: unknown) {
-    const classified = classifyError(error);
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount || '1');
-    const lastChance = receiveCount >= options.maxReceiveCount;
-    if (!isRetryable(error) || lastChance) {
-      const status = isRetryable(error) ? DELIVERY_STATUS.DEAD : DELIVERY_STATUS.FAILED;
-      await park(record, classified.message);
-      if (eventId !== undefined) {
-        await ledger.updateDelivery({
+    const objectId = primaryObjectId(event);
+    if (objectId !== undefined) {
+      const fresh = await deliveries.claimVersion({
+        connector,
+        objectId,
+        created: event.created,
+        eventId,
+      });
+      if (!fresh) {
+        await deliveries.updateDelivery({
           eventId,
           connector,
-          status,
+          status: DELIVERY_STATUS.SKIPPED_STALE,
           attempted: true,
-          error: classified,
         });
+        logger.info('Skipped: a newer event was applied to this object', {
+          stripeEventId: eventId,
+          objectId,
+        });
+        return;
       }
+    }
+    const result = await options.apply(event);
+    await deliveries.updateDelivery({
+      eventId,
+      connector,
+      status: DELIVERY_STATUS.SUCCEEDED,
+      attempted: true,
+      ...(result.targetIds ? { targetIds: result.targetIds } : {}),
+    });
+  }
+
+  async function settleFailure(record: SQSRecord, eventId: string, error: unknown) {
+    const classified = classifyError(error);
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount || '1');
+    const retryable = isRetryable(error);
+    if (!retryable || receiveCount >= options.maxReceiveCount) {
+      const status = retryable ? DELIVERY_STATUS.DEAD : DELIVERY_STATUS.FAILED;
+      await deliveries.updateDelivery({
+        eventId,
+        connector,
+        status,
+        attempted: true,
+        error: classified,
+      });
+      await park(record, classified.message);
       logger.error('Delivery parked in the dead-letter queue', {
         stripeEventId: eventId,
         status,
@@ -151,15 +170,13 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       });
       return;
     }
-    if (eventId !== undefined) {
-      await ledger.updateDelivery({
-        eventId,
-        connector,
-        status: DELIVERY_STATUS.PENDING,
-        attempted: true,
-        error: classified,
-      });
-    }
+    await deliveries.updateDelivery({
+      eventId,
+      connector,
+      status: DELIVERY_STATUS.PENDING,
+      attempted: true,
+      error: classified,
+    });
     const delayMs = retryAfterMsOf(error);
     const delaySeconds =
       delayMs === undefined ? backoffSeconds(receiveCount) : Math.ceil(delayMs / 1000);
@@ -167,7 +184,7 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       new ChangeMessageVisibilityCommand({
         QueueUrl: options.queueUrl,
         ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: Math.min(delaySeconds, 43_200),
+        VisibilityTimeout: Math.min(delaySeconds, MAX_VISIBILITY_SECONDS),
       }),
     );
     logger.warn('Delivery failed; it will be retried', {
@@ -179,11 +196,62 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
     throw error;
   }
 
+  async function handleRecord(record: SQSRecord): Promise<void> {
+    let message: ConnectorMessage;
+    try {
+      message = parseConnectorMessage(record.body);
+    } catch (error) {
+      // Not ours: there is no delivery to record it against, so it is parked with its reason.
+      await park(record, classifyError(error).message);
+      logger.error('Unreadable message parked in the dead-letter queue', {
+        messageId: record.messageId,
+      });
+      return;
+    }
+    const { eventId } = message;
+    const claim = await deliveries.claimDelivery({ eventId, connector, leaseSeconds });
+    if (claim === 'settled') {
+      logger.info('Already delivered; dropping the repeated message', { stripeEventId: eventId });
+      return;
+    }
+    if (claim === 'missing') {
+      await park(record, `The ledger has no ${connector} delivery of ${eventId}.`);
+      logger.error('Message for an event the ledger does not know, parked', {
+        stripeEventId: eventId,
+      });
+      return;
+    }
+    if (claim === 'busy') {
+      // Another consumer is applying this very delivery; look again when its lease has run out.
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: options.queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: leaseSeconds,
+        }),
+      );
+      throw new RetryableError(
+        `The ${connector} delivery of ${eventId} is being applied by another consumer.`,
+      );
+    }
+    try {
+      await apply(message);
+    } catch (error) {
+      await settleFailure(record, eventId, error);
+    }
+  }
+
   return async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-    return processPartialResponse(event, handleRecord, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    return processPartialResponse(
+      { Records: oldestFirst(event.Records) },
+      handleRecord,
+      processor,
+      {
+        context,
+        throwOnFullBatchFailure: false,
+        processInParallel: false,
+      },
+    );
   };
 }
 

@@ -14,6 +14,7 @@ export interface PayloadStoreOptions {
   bucket: string;
 }
 
+/** Large payloads by event id; the S3 client is loaded on first use. */
 export class PayloadStore {
   readonly #loadClient: () => Promise<S3Client>;
   #client: Promise<S3Client> | undefined;
@@ -30,7 +31,8 @@ export class PayloadStore {
   }
 
   /** Stores the raw body of an event under a key derived from its id (a retry overwrites it). */
-  async put(eventId: string, rawBody: string): Promise<PayloadRef> {
+  async put(input: { eventId: string; rawBody: string }): Promise<PayloadRef> {
+    const { eventId, rawBody } = input;
     const ref = { bucket: this.#bucket, key: `${PAYLOAD_BUCKET.prefix}${eventId}.json` };
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await (await this.#s3()).send(

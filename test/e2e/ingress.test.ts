@@ -7,7 +7,7 @@ import { CONNECTORS } from '../../shared/connectors.ts';
 import { Router } from '../../shared/events/routing.ts';
 import type { StripeEvent } from '../../shared/events/types.ts';
 import { parseConnectorMessage } from '../../shared/queue/message.ts';
-import { startTestHub, type TestHub } from '../support/hub.ts';
+import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
 import {
   buildEvent,
   eventId,
@@ -243,9 +243,12 @@ describe('large events', () => {
     const received: StripeEvent[] = [];
     const large = await startTestHub({
       consumers: {
-        warehouse: async (event) => {
-          received.push(event);
-          return { targetIds: { rows: '1' } };
+        warehouse: {
+          supportsApiVersion: () => true,
+          apply: async (event) => {
+            received.push(event);
+            return { targetIds: { rows: '1' } };
+          },
         },
       },
     });
@@ -255,9 +258,7 @@ describe('large events', () => {
 
       // Act
       const response = await large.post(JSON.stringify(event));
-      const deadline = Date.now() + 20_000;
-      while (received.length === 0 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
+      await eventually(async () => received.length > 0);
 
       // Assess
       expect(response.status).toBe(200);

@@ -15,9 +15,15 @@ let inspection: Inspection;
 beforeAll(async () => {
   hub = await startTestHub({
     consumers: {
-      warehouse: async () => ({ targetIds: { table: 'invoices' } }),
-      netsuite: async () => {
-        throw new PermanentError('Customer cus_trace has no subsidiary: set one in NetSuite.');
+      warehouse: {
+        supportsApiVersion: () => true,
+        apply: async () => ({ targetIds: { table: 'invoices' } }),
+      },
+      netsuite: {
+        supportsApiVersion: () => true,
+        apply: async () => {
+          throw new PermanentError('Customer cus_trace has no subsidiary: set one in NetSuite.');
+        },
       },
     },
   });
@@ -47,7 +53,7 @@ describe('trace and status', () => {
     });
     const paid = buildEvent({ type: 'invoice.paid', object: invoice, created: 1_700_000_060 });
     const settled = async (eventId: string) => {
-      const traced = await hub.ledger.getEvent(eventId);
+      const traced = await hub.ledger.getEvent(eventId, { consistent: true });
       return (traced?.deliveries ?? [])
         .filter((d) => d.connector === 'warehouse' || d.connector === 'netsuite')
         .every((d) => d.status !== 'PENDING');
@@ -58,9 +64,9 @@ describe('trace and status', () => {
     }
 
     // Act
-    const byInvoice = await trace(inspection, 'in_trace');
-    const byCustomer = await trace(inspection, 'cus_trace');
-    const byEvent = await trace(inspection, paid.id);
+    const byInvoice = await trace(inspection, { target: 'in_trace' });
+    const byCustomer = await trace(inspection, { target: 'cus_trace' });
+    const byEvent = await trace(inspection, { target: paid.id });
     const text = formatTrace(byInvoice);
     const report = await status(inspection);
 
@@ -78,15 +84,16 @@ describe('trace and status', () => {
     expect(text).toMatch(
       /last error \(permanent\): PermanentError: Customer cus_trace has no subsidiary/,
     );
-    expect(text).toMatch(/salesforce\s+PENDING\s+attempts 0/);
+    expect(text).toMatch(/salesforce\s+PENDING\s+attempts 0\s+on its queue/);
     expect(report.deliveries.FAILED).toBe(2);
+    expect(report.deliveries.PENDING).toBe(4);
     expect(report.queues.find((q) => q.connector === 'netsuite')?.deadLetters).toBe(2);
     expect(report.queues.find((q) => q.connector === 'salesforce')?.visible).toBe(2);
     expect(formatStatus(report)).toMatch(/netsuite\s+0\s+0\s+0\s+2/);
   });
 
   it('say plainly when nothing is known', async () => {
-    const result = await trace(inspection, 'in_unknown');
+    const result = await trace(inspection, { target: 'in_unknown' });
     expect(result.events).toEqual([]);
     expect(formatTrace(result)).toMatch(/Nothing in the ledger for in_unknown/);
   });

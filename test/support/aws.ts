@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { localNames, provisionAll } from '../../local/provision.ts';
 import { createDocumentClient, createSqsClient, loadS3Client } from '../../shared/aws.ts';
 import type { AwsConfig } from '../../shared/config.ts';
+import { Deliveries } from '../../shared/ledger/deliveries.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
 
 export function localAws(): AwsConfig {
@@ -24,6 +25,8 @@ export async function freshResources() {
   const sqs = createSqsClient(aws);
   const s3 = await loadS3Client(aws);
   const documents = createDocumentClient(aws);
-  const ledger = new Ledger({ client: documents, tableName: names.ledgerTable, ttlDays: 90 });
-  return { aws, names, queues, sqs, s3, documents, ledger };
+  const options = { client: documents, tableName: names.ledgerTable, ttlDays: 90 };
+  const ledger = new Ledger(options);
+  const deliveries = new Deliveries(options);
+  return { aws, names, queues, sqs, s3, documents, ledger, deliveries };
 }

@@ -1,5 +1,5 @@
 /**
- * Stripe test data: the shared fixtures, event factories built on Stripe's current object
+ * Stripe test data: the fixtures in test/fixtures, event factories built on Stripe's current object
  * shapes, and signing with the Stripe SDK's own test signer.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,9 +9,9 @@ import Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '../../shared/events/api-version.ts';
 import type { StripeEvent, StripeObject } from '../../shared/events/types.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
-/** The 71 real webhook events (API version 2020-03-02) from shared/fixtures/stripe-events. */
+/** The 71 real webhook events (API version 2020-03-02) from test/fixtures/stripe-events (copied from the shared fixtures, Apache-2.0). */
 export function fixtureEvents(): { file: string; event: StripeEvent; raw: string }[] {
   const dir = join(FIXTURES, 'stripe-events');
   return readdirSync(dir)

@@ -2,20 +2,18 @@
  * The connector consumer against real SQS (fauxqs) and DynamoDB Local: outcomes in the ledger,
  * back-off, dead-lettering, and the guards against duplicates and stale events.
  */
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { randomBytes } from 'node:crypto';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/lambda-context.ts';
+import { queueDepth } from '../../../local/queue-depth.ts';
 import { toSqsRecord } from '../../../local/sqs-poller.ts';
 import type { ConnectorName } from '../../../shared/connectors.ts';
 import { PermanentError, RetryableError } from '../../../shared/errors.ts';
 import type { StripeEvent } from '../../../shared/events/types.ts';
 import { createLogger } from '../../../shared/logger.ts';
-import { type ApplyResult, createConnectorConsumer } from '../../../shared/queue/consumer.ts';
+import { type ConnectorLogic, createConnectorConsumer } from '../../../shared/queue/consumer.ts';
 import { PayloadStore } from '../../../shared/queue/payload-store.ts';
 import { QueuePublisher } from '../../../shared/queue/publisher.ts';
 import { freshResources } from '../../support/aws.ts';
@@ -23,89 +21,97 @@ import { buildEvent, openapiObject } from '../../support/stripe.ts';
 
 const r = await freshResources();
 const connector: ConnectorName = 'netsuite';
-const queue = r.queues[connector];
+const ANY_VERSION = () => true;
 
-function consumer(
-  apply: (event: StripeEvent) => Promise<ApplyResult>,
-  options: { supportsApiVersion?: (v: string | null) => boolean } = {},
-) {
-  return createConnectorConsumer({
+/** A queue and dead-letter queue of the test's own, and the consumer on them. */
+async function setup(logic: Partial<ConnectorLogic> & Pick<ConnectorLogic, 'apply'>) {
+  const name = `consumer-${randomBytes(4).toString('hex')}`;
+  const queueUrl = (await r.sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl ?? '';
+  const dlqUrl =
+    (await r.sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }))).QueueUrl ?? '';
+  const handler = createConnectorConsumer({
     connector,
-    ledger: r.ledger,
+    deliveries: r.deliveries,
     payloads: new PayloadStore({ client: async () => r.s3, bucket: r.names.payloadBucket }),
     sqs: r.sqs,
-    queueUrl: queue.queueUrl,
-    dlqUrl: queue.dlqUrl,
+    queueUrl,
+    dlqUrl,
     maxReceiveCount: 5,
     logger: createLogger('test', { logLevel: 'SILENT' }),
-    apply,
-    ...options,
+    supportsApiVersion: ANY_VERSION,
+    ...logic,
   });
+  const publisher = new QueuePublisher({ client: r.sqs, queueUrls: { [connector]: queueUrl } });
+
+  /** Records the event as the ingress does, enqueues it `copies` times, receives the batch. */
+  async function enqueue(
+    events: StripeEvent[],
+    options: { copies?: number; record?: boolean } = {},
+  ) {
+    for (const event of events) {
+      const raw = JSON.stringify(event);
+      if (options.record !== false) {
+        await r.ledger.recordEvent({
+          event,
+          routes: [connector],
+          receivedAt: new Date().toISOString(),
+          payloadBytes: raw.length,
+          payload: raw,
+        });
+      }
+      for (let i = 0; i < (options.copies ?? 1); i++) {
+        await publisher.publish({ event, rawBody: raw, connectors: [connector] });
+      }
+    }
+    const received = await r.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['All'],
+        WaitTimeSeconds: 1,
+      }),
+    );
+    return (received.Messages ?? []).map((m) =>
+      toSqsRecord(m, { queueArn: `arn:aws:sqs:us-east-1:000000000000:${name}` }),
+    );
+  }
+
+  const run = (records: SQSRecord[]) =>
+    handler(
+      { Records: records },
+      lambdaContext({ functionName: 'connector-netsuite', timeoutSeconds: 60 }),
+    );
+  const depth = async (which: 'queue' | 'dlq') => {
+    const d = await queueDepth(r.sqs, which === 'queue' ? queueUrl : dlqUrl);
+    return d.visible + d.inFlight;
+  };
+  return { enqueue, run, depth, queueUrl, dlqUrl };
 }
 
-/** Records an event in the ledger, enqueues it as the ingress does, and receives it back. */
-async function enqueue(event: StripeEvent): Promise<SQSRecord> {
-  const raw = JSON.stringify(event);
-  await r.ledger.recordEvent({
-    event,
-    routes: [connector],
-    receivedAt: new Date().toISOString(),
-    payloadBytes: raw.length,
-    payload: raw,
-  });
-  await new QueuePublisher({ client: r.sqs, queueUrls: { [connector]: queue.queueUrl } }).publish({
-    event,
-    rawBody: raw,
-    connectors: [connector],
-  });
-  const received = await r.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queue.queueUrl,
-      MaxNumberOfMessages: 1,
-      MessageSystemAttributeNames: ['All'],
-      WaitTimeSeconds: 1,
-    }),
-  );
-  const message = received.Messages?.[0];
-  if (!message) throw new Error('nothing received');
-  return toSqsRecord(message, { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q' });
-}
-
-async function depth(sqs: SQSClient, url: string): Promise<number> {
-  const { Attributes: a = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(a.ApproximateNumberOfMessages ?? 0) +
-    Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-}
-
-function invoiceEvent(
-  created = 1_700_000_000,
-  invoiceId = `in_${Math.random().toString(36).slice(2, 10)}`,
-) {
+function invoiceEvent(options: { created?: number; invoiceId?: string; apiVersion?: string } = {}) {
   const invoice = openapiObject('invoice');
-  invoice.id = invoiceId;
-  return buildEvent({ type: 'invoice.paid', object: invoice, created });
+  invoice.id = options.invoiceId ?? `in_${Math.random().toString(36).slice(2, 10)}`;
+  return buildEvent({
+    type: 'invoice.paid',
+    object: invoice,
+    created: options.created ?? 1_700_000_000,
+    ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+  });
 }
-
-const context = () => lambdaContext({ functionName: 'connector-netsuite', timeoutSeconds: 60 });
 
 async function delivery(eventId: string) {
-  return (await r.ledger.getEvent(eventId))?.deliveries.find((d) => d.connector === connector);
+  return (await r.ledger.getEvent(eventId, { consistent: true }))?.deliveries.find(
+    (d) => d.connector === connector,
+  );
 }
 
 describe('createConnectorConsumer', () => {
   it('applies an event and records SUCCEEDED with the target ids', async () => {
-    const event = invoiceEvent();
-    const record = await enqueue(event);
     const apply = vi.fn(async () => ({ targetIds: { invoice: '4711' } }));
+    const t = await setup({ apply });
+    const event = invoiceEvent();
 
-    const response = await consumer(apply)({ Records: [record] }, context());
+    const response = await t.run(await t.enqueue([event]));
 
     expect(response.batchItemFailures).toEqual([]);
     expect(apply).toHaveBeenCalledWith(event);
@@ -116,107 +122,123 @@ describe('createConnectorConsumer', () => {
     });
   });
 
-  it('does not apply a repeated message of a delivered event', async () => {
-    const event = invoiceEvent();
-    const first = await enqueue(event);
-    await consumer(async () => ({}))({ Records: [first] }, context());
-    const again = await enqueue(event);
+  it('applies two copies of one message in a batch once', async () => {
     const apply = vi.fn(async () => ({}));
+    const t = await setup({ apply });
+    const event = invoiceEvent();
 
-    const response = await consumer(apply)({ Records: [again] }, context());
+    const records = await t.enqueue([event], { copies: 2 });
+    const response = await t.run(records);
 
+    expect(records).toHaveLength(2);
     expect(response.batchItemFailures).toEqual([]);
-    expect(apply).not.toHaveBeenCalled();
+    expect(apply).toHaveBeenCalledTimes(1);
     expect(await delivery(event.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
   });
 
+  it('applies an older and a newer event of one object in a batch oldest first', async () => {
+    const applied: number[] = [];
+    const t = await setup({
+      apply: async (e) => {
+        applied.push(e.created);
+        return {};
+      },
+    });
+    const newer = invoiceEvent({ created: 1_700_000_500, invoiceId: 'in_batch_order' });
+    const older = invoiceEvent({ created: 1_700_000_100, invoiceId: 'in_batch_order' });
+
+    await t.run(await t.enqueue([newer, older]));
+
+    expect(applied).toEqual([1_700_000_100, 1_700_000_500]);
+    expect(await delivery(older.id)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await delivery(newer.id)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
   it('skips an event older than the one applied to the same object', async () => {
-    const newer = invoiceEvent(1_700_000_500, 'in_ordered');
-    const older = invoiceEvent(1_700_000_100, 'in_ordered');
-    await consumer(async () => ({}))({ Records: [await enqueue(newer)] }, context());
     const apply = vi.fn(async () => ({}));
+    const t = await setup({ apply });
+    const newer = invoiceEvent({ created: 1_700_000_500, invoiceId: 'in_ordered' });
+    const older = invoiceEvent({ created: 1_700_000_100, invoiceId: 'in_ordered' });
 
-    await consumer(apply)({ Records: [await enqueue(older)] }, context());
+    await t.run(await t.enqueue([newer]));
+    await t.run(await t.enqueue([older]));
 
-    expect(apply).not.toHaveBeenCalled();
+    expect(apply).toHaveBeenCalledTimes(1);
     expect(await delivery(older.id)).toMatchObject({ status: 'SKIPPED_STALE' });
   });
 
   it('leaves a retryable failure on the queue with a back-off, recording the error', async () => {
+    const t = await setup({
+      apply: async () => {
+        throw new RetryableError('NetSuite answered 429: concurrency limit reached', {
+          retryAfterMs: 30_000,
+        });
+      },
+    });
     const event = invoiceEvent();
-    const record = await enqueue(event);
-    const before = await depth(r.sqs, queue.queueUrl);
+    const records = await t.enqueue([event]);
 
-    const response = await consumer(async () => {
-      throw new RetryableError('NetSuite answered 429: concurrency limit reached', {
-        retryAfterMs: 30_000,
-      });
-    })({ Records: [record] }, context());
+    const response = await t.run(records);
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]?.messageId }]);
     expect(await delivery(event.id)).toMatchObject({
       status: 'PENDING',
       attempts: 1,
       lastError: { kind: 'retryable', message: 'NetSuite answered 429: concurrency limit reached' },
     });
     const visibleNow = await r.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, WaitTimeSeconds: 0 }),
+      new ReceiveMessageCommand({ QueueUrl: t.queueUrl, WaitTimeSeconds: 0 }),
     );
     expect(visibleNow.Messages ?? []).toEqual([]);
-    expect(await depth(r.sqs, queue.queueUrl)).toBe(before);
+    expect(await t.depth('queue')).toBe(1);
   });
 
   it('parks a permanent failure in the dead-letter queue at once, FAILED with the reason', async () => {
+    const t = await setup({
+      apply: async () => {
+        throw new PermanentError(
+          'Subsidiary 3 does not accept currency JPY: map the currency in NetSuite.',
+        );
+      },
+    });
     const event = invoiceEvent();
-    const record = await enqueue(event);
-    const dlqBefore = await depth(r.sqs, queue.dlqUrl);
 
-    const response = await consumer(async () => {
-      throw new PermanentError(
-        'Subsidiary 3 does not accept currency JPY: map the currency in NetSuite.',
-      );
-    })({ Records: [record] }, context());
+    const response = await t.run(await t.enqueue([event]));
 
     expect(response.batchItemFailures).toEqual([]);
     expect(await delivery(event.id)).toMatchObject({
       status: 'FAILED',
       lastError: { kind: 'permanent', message: expect.stringContaining('Subsidiary 3') },
     });
-    expect(await depth(r.sqs, queue.dlqUrl)).toBe(dlqBefore + 1);
+    expect(await t.depth('dlq')).toBe(1);
   });
 
   it('parks a retryable failure on its last allowed receive as DEAD', async () => {
+    const t = await setup({
+      apply: async () => {
+        throw Object.assign(new Error('upstream 503'), { status: 503 });
+      },
+    });
     const event = invoiceEvent();
-    const record = await enqueue(event);
-    record.attributes.ApproximateReceiveCount = '5';
-    const dlqBefore = await depth(r.sqs, queue.dlqUrl);
+    const records = await t.enqueue([event]);
+    for (const record of records) record.attributes.ApproximateReceiveCount = '5';
 
-    const response = await consumer(async () => {
-      throw Object.assign(new Error('upstream 503'), { status: 503 });
-    })({ Records: [record] }, context());
+    const response = await t.run(records);
 
     expect(response.batchItemFailures).toEqual([]);
     expect(await delivery(event.id)).toMatchObject({
       status: 'DEAD',
       lastError: { kind: 'retryable', httpStatus: 503 },
     });
-    expect(await depth(r.sqs, queue.dlqUrl)).toBe(dlqBefore + 1);
+    expect(await t.depth('dlq')).toBe(1);
   });
 
   it('refuses an event of an API version the connector cannot map, without applying it', async () => {
-    const event = buildEvent({
-      type: 'invoice.paid',
-      object: openapiObject('invoice'),
-      apiVersion: '2020-03-02',
-    });
-    event.data.object.id = 'in_oldversion';
-    const record = await enqueue(event);
     const apply = vi.fn(async () => ({}));
+    const t = await setup({ apply, supportsApiVersion: (v) => v === '2026-10-28.endive' });
+    const event = invoiceEvent({ apiVersion: '2020-03-02' });
 
-    await consumer(apply, { supportsApiVersion: (v) => v === '2026-10-28.endive' })(
-      { Records: [record] },
-      context(),
-    );
+    await t.run(await t.enqueue([event]));
 
     expect(apply).not.toHaveBeenCalled();
     expect(await delivery(event.id)).toMatchObject({
@@ -229,17 +251,35 @@ describe('createConnectorConsumer', () => {
     });
   });
 
+  it('parks messages it cannot trust: not ours, or for an event the ledger does not know', async () => {
+    const apply = vi.fn(async () => ({}));
+    const t = await setup({ apply });
+    await r.sqs.send(new SendMessageCommand({ QueueUrl: t.queueUrl, MessageBody: 'not json' }));
+    const records = await t.enqueue([invoiceEvent()], { record: false });
+
+    const response = await t.run(records);
+
+    expect(records).toHaveLength(2);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(apply).not.toHaveBeenCalled();
+    expect(await t.depth('dlq')).toBe(2);
+  });
+
   it('fails only the failing record of a batch', async () => {
-    const good = invoiceEvent();
-    const bad = invoiceEvent();
-    const records = [await enqueue(good), await enqueue(bad)];
+    const good = invoiceEvent({ created: 1_700_000_001 });
+    const bad = invoiceEvent({ created: 1_700_000_002 });
+    const t = await setup({
+      apply: async (event) => {
+        if (event.id === bad.id) throw new RetryableError('timeout');
+        return {};
+      },
+    });
+    const records = await t.enqueue([good, bad]);
 
-    const response = await consumer(async (event) => {
-      if (event.id === bad.id) throw new RetryableError('timeout');
-      return {};
-    })({ Records: records }, context());
+    const response = await t.run(records);
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[1]?.messageId }]);
+    const badRecord = records.find((rec) => rec.body.includes(bad.id));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: badRecord?.messageId }]);
     expect(await delivery(good.id)).toMatchObject({ status: 'SUCCEEDED' });
     expect(await delivery(bad.id)).toMatchObject({ status: 'PENDING' });
   });

@@ -1,0 +1,192 @@
+/**
+ * The delivery side of the ledger: a consumer claims a delivery, applies it only if it is newer
+ * than what was applied to the object (the applied-version guard, DESIGN §5), and records the
+ * outcome. Every write is conditional, so two copies of one message never both win.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ConnectorName } from '../connectors.ts';
+import type { ClassifiedError } from '../errors.ts';
+import {
+  DELIVERY_STATUS,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  keys,
+  SETTLED_STATUSES,
+  type VersionRecord,
+} from './records.ts';
+import { isConditionFailure, LedgerTable } from './table.ts';
+
+export interface UpdateDeliveryInput {
+  eventId: string;
+  connector: ConnectorName;
+  status: DeliveryStatus;
+  /** Counts one more attempt when true. */
+  attempted?: boolean;
+  error?: ClassifiedError;
+  targetIds?: Record<string, string>;
+}
+
+/** Why a consumer may or may not apply a delivery now. */
+export type ClaimOutcome = 'claimed' | 'settled' | 'busy' | 'missing';
+
+export interface VersionInput {
+  connector: ConnectorName;
+  objectId: string;
+}
+
+export interface ClaimVersionInput extends VersionInput {
+  created: number;
+  eventId: string;
+}
+
+/** Claims, outcomes and applied versions of connector deliveries. One per consumer container. */
+export class Deliveries extends LedgerTable {
+  /**
+   * Takes a delivery for one consumer for `leaseSeconds`, so a second copy of the message (SQS
+   * delivers at least once) is not applied at the same time. `settled` means it already
+   * succeeded or was skipped; `busy` that another consumer holds it; `missing` that the ledger
+   * has no such delivery.
+   */
+  async claimDelivery(input: {
+    eventId: string;
+    connector: ConnectorName;
+    leaseSeconds: number;
+  }): Promise<ClaimOutcome> {
+    const now = this.now();
+    const key = keys.delivery(input.eventId, input.connector);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND NOT (#status IN (:s1, :s2)) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':until': now + input.leaseSeconds * 1000,
+            ':now': now,
+            ':s1': SETTLED_STATUSES[0],
+            ':s2': SETTLED_STATUSES[1],
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.client.send(
+        new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+      );
+      const delivery = current.Item as DeliveryRecord | undefined;
+      if (!delivery) return 'missing';
+      return SETTLED_STATUSES.includes(delivery.status) ? 'settled' : 'busy';
+    }
+  }
+
+  /**
+   * Records what happened to one delivery and releases its lease. Returns false, changing
+   * nothing, when the delivery had already succeeded (a late outcome never overwrites success).
+   */
+  async updateDelivery(input: UpdateDeliveryInput): Promise<boolean> {
+    const updatedAt = new Date(this.now()).toISOString();
+    const settled = SETTLED_STATUSES.includes(input.status);
+    const values: Record<string, unknown> = {
+      ':status': input.status,
+      ':succeeded': DELIVERY_STATUS.SUCCEEDED,
+      ':updatedAt': updatedAt,
+      ':zero': 0,
+      ':one': input.attempted ? 1 : 0,
+    };
+    const sets = [
+      '#status = :status',
+      'updatedAt = :updatedAt',
+      'attempts = if_not_exists(attempts, :zero) + :one',
+    ];
+    const removes = ['leaseUntil'];
+    if (settled) {
+      // Settled deliveries leave the sparse status index.
+      removes.push('deliveryStatus', 'statusSk');
+    } else {
+      sets.push('deliveryStatus = :status', 'statusSk = :statusSk');
+      values[':statusSk'] = keys.statusSk(updatedAt, input.eventId, input.connector);
+    }
+    if (input.error) {
+      sets.push('lastError = :error');
+      values[':error'] = input.error;
+    } else if (input.status === DELIVERY_STATUS.SUCCEEDED) {
+      removes.push('lastError');
+    }
+    if (input.targetIds && Object.keys(input.targetIds).length > 0) {
+      sets.push('targetIds = :targetIds');
+      values[':targetIds'] = input.targetIds;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.delivery(input.eventId, input.connector),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :succeeded',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.client.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: keys.delivery(input.eventId, input.connector),
+          ConsistentRead: true,
+        }),
+      );
+      if (current.Item) return false;
+      throw new Error(
+        `The ledger has no ${input.connector} delivery of ${input.eventId}: only events recorded by the ingress can be delivered.`,
+        { cause: error },
+      );
+    }
+  }
+
+  /**
+   * The applied-version guard (DESIGN §5): records that `eventId` is applied to `objectId` by
+   * `connector` unless a newer event was applied already. Returns false for a stale event,
+   * which the connector then skips (SKIPPED_STALE). Stripe's `created` has one-second
+   * resolution, so an event of the same second is not stale: connectors re-fetch when unsure.
+   */
+  async claimVersion(input: ClaimVersionInput): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.version(input.connector, input.objectId),
+          UpdateExpression:
+            'SET entity = :entity, connector = :connector, objectId = :objectId, created = :created, eventId = :eventId, appliedAt = :appliedAt, expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(pk) OR created <= :created',
+          ExpressionAttributeValues: {
+            ':entity': 'version',
+            ':connector': input.connector,
+            ':objectId': input.objectId,
+            ':created': input.created,
+            ':eventId': input.eventId,
+            ':appliedAt': new Date(this.now()).toISOString(),
+            ':expiresAt': this.expiresAt(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The newest version a connector applied to an object, if any. */
+  async appliedVersion(input: VersionInput): Promise<VersionRecord | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: keys.version(input.connector, input.objectId) }),
+    );
+    return result.Item as VersionRecord | undefined;
+  }
+}

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { DELIVERY_STATUS } from '../../../shared/ledger/records.ts';
+import { freshResources } from '../../support/aws.ts';
+import { buildEvent, openapiObject } from '../../support/stripe.ts';
+
+const { ledger, deliveries } = await freshResources();
+
+async function recordedEvent(routes: ('salesforce' | 'netsuite')[] = ['salesforce', 'netsuite']) {
+  const invoice = openapiObject('invoice');
+  invoice.id = `in_${Math.random().toString(36).slice(2, 10)}`;
+  const event = buildEvent({ type: 'invoice.voided', object: invoice });
+  await ledger.recordEvent({
+    event,
+    routes,
+    receivedAt: new Date().toISOString(),
+    payloadBytes: 2,
+    payload: '{}',
+  });
+  return event;
+}
+
+async function delivery(eventId: string, connector: 'salesforce' | 'netsuite') {
+  const traced = await ledger.getEvent(eventId, { consistent: true });
+  return traced?.deliveries.find((d) => d.connector === connector);
+}
+
+describe('Deliveries (DynamoDB Local)', () => {
+  it('records outcomes, attempts, errors and target ids', async () => {
+    const event = await recordedEvent();
+
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'netsuite',
+      status: DELIVERY_STATUS.PENDING,
+      attempted: true,
+      error: { kind: 'retryable', name: 'RetryableError', message: 'NetSuite concurrency limit' },
+    });
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'netsuite',
+      status: DELIVERY_STATUS.SUCCEEDED,
+      attempted: true,
+      targetIds: { invoice: '123' },
+    });
+
+    const netsuite = await delivery(event.id, 'netsuite');
+    expect(netsuite).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 2,
+      targetIds: { invoice: '123' },
+    });
+    expect(netsuite?.lastError).toBeUndefined();
+    expect(netsuite?.deliveryStatus).toBeUndefined();
+  });
+
+  it('never lets a late outcome overwrite a success', async () => {
+    const event = await recordedEvent();
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'salesforce',
+      status: 'SUCCEEDED',
+      attempted: true,
+    });
+
+    const changed = await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'salesforce',
+      status: DELIVERY_STATUS.FAILED,
+      error: { kind: 'permanent', name: 'PermanentError', message: 'late' },
+    });
+
+    expect(changed).toBe(false);
+    expect(await delivery(event.id, 'salesforce')).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+    });
+  });
+
+  it('refuses to record an outcome for a delivery that was never recorded', async () => {
+    await expect(
+      deliveries.updateDelivery({
+        eventId: 'evt_never',
+        connector: 'netsuite',
+        status: 'SUCCEEDED',
+      }),
+    ).rejects.toThrow(/The ledger has no netsuite delivery of evt_never/);
+  });
+
+  it('lets one consumer claim a delivery at a time, and none once it is settled', async () => {
+    const event = await recordedEvent();
+    const claim = () =>
+      deliveries.claimDelivery({ eventId: event.id, connector: 'netsuite', leaseSeconds: 60 });
+
+    const [first, second] = await Promise.all([claim(), claim()]);
+    expect([first, second].sort()).toEqual(['busy', 'claimed']);
+
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'netsuite',
+      status: 'SUCCEEDED',
+      attempted: true,
+    });
+    expect(await claim()).toBe('settled');
+    expect(
+      await deliveries.claimDelivery({
+        eventId: 'evt_never',
+        connector: 'netsuite',
+        leaseSeconds: 60,
+      }),
+    ).toBe('missing');
+  });
+
+  it('releases the lease with the outcome, so a retry can claim it again', async () => {
+    const event = await recordedEvent();
+    const claim = () =>
+      deliveries.claimDelivery({ eventId: event.id, connector: 'salesforce', leaseSeconds: 60 });
+    expect(await claim()).toBe('claimed');
+
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'salesforce',
+      status: 'PENDING',
+      attempted: true,
+    });
+
+    expect(await claim()).toBe('claimed');
+  });
+
+  it('keeps only deliveries that need attention on the status index', async () => {
+    const event = await recordedEvent();
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'salesforce',
+      status: DELIVERY_STATUS.FAILED,
+      attempted: true,
+      error: {
+        kind: 'permanent',
+        name: 'PermanentError',
+        message: 'Field Amount__c is not writable',
+      },
+    });
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'netsuite',
+      status: 'SUCCEEDED',
+      attempted: true,
+    });
+
+    const failed = await ledger.deliveriesByStatus({ status: 'FAILED' });
+    const pending = await ledger.deliveriesByStatus({ status: 'PENDING', limit: 1_000 });
+
+    expect(failed.map((d) => [d.eventId, d.connector, d.lastError?.message])).toContainEqual([
+      event.id,
+      'salesforce',
+      'Field Amount__c is not writable',
+    ]);
+    expect(pending.some((d) => d.eventId === event.id)).toBe(false);
+    expect(await ledger.countByStatus({ status: 'FAILED' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('applies versions in order: an older event for the same object is stale', async () => {
+    const claim = (created: number, eventId: string) =>
+      deliveries.claimVersion({
+        connector: 'salesforce',
+        objectId: 'sub_version',
+        created,
+        eventId,
+      });
+
+    expect(await claim(200, 'evt_b')).toBe(true);
+    expect(await claim(100, 'evt_a')).toBe(false);
+    expect(await claim(200, 'evt_c')).toBe(true);
+    expect(await claim(300, 'evt_d')).toBe(true);
+    expect(
+      await deliveries.appliedVersion({ connector: 'salesforce', objectId: 'sub_version' }),
+    ).toMatchObject({
+      created: 300,
+      eventId: 'evt_d',
+    });
+    expect(
+      await deliveries.claimVersion({
+        connector: 'netsuite',
+        objectId: 'sub_version',
+        created: 100,
+        eventId: 'evt_a',
+      }),
+    ).toBe(true);
+  });
+});
