@@ -61,6 +61,10 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the whole hub: local servers (unless endpoints are given), resources, the ingress on
+ * 127.0.0.1, and a poller per consumer. `stop()` ends everything it started, in reverse order.
+ */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {

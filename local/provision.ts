@@ -18,6 +18,7 @@ import {
   CONNECTOR_QUEUES,
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
+  PAYLOAD_BUCKET,
 } from '../shared/resources.ts';
 
 export interface LocalNames {
@@ -39,7 +40,7 @@ export function localNames(prefix = ''): LocalNames {
   return {
     ledgerTable: `${prefix}${LEDGER_TABLE.localName}`,
     idempotencyTable: `${prefix}${IDEMPOTENCY_TABLE.localName}`,
-    payloadBucket: `${prefix}switchyard-payloads`,
+    payloadBucket: `${prefix}${PAYLOAD_BUCKET.localName}`,
     queues,
   };
 }
@@ -63,6 +64,7 @@ async function createTable(
   );
 }
 
+/** The ledger and idempotency tables, with their GSIs and TTL; existing tables are kept. */
 export async function provisionTables(client: DynamoDBClient, names: LocalNames): Promise<void> {
   const { byObject, byStatus } = LEDGER_TABLE.indexes;
   await createTable(
@@ -110,6 +112,7 @@ export interface ProvisionedQueue {
   dlqUrl: string;
 }
 
+/** Each connector's queue with its dead-letter queue and redrive policy. */
 export async function provisionQueues(
   client: SQSClient,
   names: LocalNames,
@@ -148,6 +151,7 @@ export async function provisionQueues(
   return result;
 }
 
+/** The payload bucket. */
 export async function provisionBucket(client: S3Client, names: LocalNames): Promise<void> {
   await client.send(new CreateBucketCommand({ Bucket: names.payloadBucket }));
 }

@@ -61,6 +61,7 @@ export interface SqsPoller {
   stop(): Promise<void>;
 }
 
+/** Polls one queue until `stop()`, which waits for the batch in hand to finish. */
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   let running = true;
   const abort = new AbortController();

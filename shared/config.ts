@@ -131,6 +131,7 @@ export interface LedgerConfig {
   ledgerTtlDays: number;
 }
 
+/** Parses the settings every ledger user needs; throws {@link ConfigError} naming the variable. */
 export function parseLedgerConfig(env: Env): LedgerConfig {
   return {
     aws: parseAws(env),
@@ -159,6 +160,7 @@ export interface IngressConfig extends LedgerConfig {
   queueUrls: Partial<Record<ConnectorName, string>>;
 }
 
+/** Parses the ingress's settings at cold start; throws {@link ConfigError} naming the variable. */
 export function parseIngressConfig(env: Env): IngressConfig {
   const secretList = present(env, ENV.webhookSecret);
   const secretArn = present(env, ENV.webhookSecretArn);
@@ -233,6 +235,7 @@ export interface LocalConfig {
   routingTable: string | undefined;
 }
 
+/** Parses `npm start`'s settings; every one has a default. */
 export function parseLocalConfig(env: Env): LocalConfig {
   const secretList = present(env, ENV.webhookSecret);
   return {
@@ -259,6 +262,7 @@ export interface ConsumerConfig extends LedgerConfig {
   payloadBucket: string;
 }
 
+/** Parses a connector consumer's settings at cold start. */
 export function parseConsumerConfig(env: Env, connector: ConnectorName): ConsumerConfig {
   return {
     ...parseLedgerConfig(env),
@@ -274,6 +278,7 @@ export interface InspectConfig extends LedgerConfig {
   queueUrls: Partial<Record<ConnectorName, string>>;
 }
 
+/** Parses what the CLI needs to inspect a deployed hub. */
 export function parseInspectConfig(env: Env): InspectConfig {
   const queueUrls: Partial<Record<ConnectorName, string>> = {};
   for (const connector of CONNECTORS) {

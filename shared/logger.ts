@@ -6,6 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 
+/** A Powertools logger for one function (`serviceName` is the function's short name). */
 export function createLogger(serviceName: string, options: { logLevel?: LogLevel } = {}): Logger {
   return new Logger({
     serviceName,

@@ -31,17 +31,13 @@ const COMMANDS: Record<string, (call: Invocation) => Promise<number>> = {
   start: ({ args, env }) => start(args, env),
   trace: async ({ args, env, json, positional }) => {
     const target = positional[0];
-    if (target === undefined) {
+    const limitArg = args.find((a) => a.startsWith('--limit='));
+    const limit = limitArg === undefined ? undefined : Number(limitArg.slice('--limit='.length));
+    if (target === undefined || (limit !== undefined && (!Number.isInteger(limit) || limit < 1))) {
       console.error(USAGE);
       return 2;
     }
     return inspect(env, async (inspection) => {
-      const limitArg = args.find((a) => a.startsWith('--limit='));
-      const limit = limitArg === undefined ? undefined : Number(limitArg.slice('--limit='.length));
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-        console.error('--limit takes a whole number of events, e.g. --limit=500');
-        return 2;
-      }
       const result = await trace(inspection, { target, ...(limit ? { limit } : {}) });
       console.log(json ? JSON.stringify(result, null, 2) : formatTrace(result));
       return result.events.length === 0 ? 1 : 0;

@@ -43,6 +43,10 @@ export interface WebhookVerifierOptions {
   livemode: boolean;
 }
 
+/**
+ * Verifies Stripe webhook requests. One per container; it remembers which secret matched last
+ * so that during a rotation the current secret is tried first.
+ */
 export class WebhookVerifier {
   readonly #toleranceSeconds: number;
   readonly #livemode: boolean;

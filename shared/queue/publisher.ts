@@ -34,6 +34,7 @@ export interface QueuePublisherOptions {
   queueUrls: Partial<Record<ConnectorName, string>>;
 }
 
+/** Sends an event to its connectors' queues, one message each, in parallel. */
 export class QueuePublisher {
   readonly #client: SQSClient;
   readonly #queueUrls: Partial<Record<ConnectorName, string>>;

@@ -7,6 +7,10 @@ import {
 import { buildEvent, fixtureEvents, openapiObject } from '../../support/stripe.ts';
 
 describe('assertStripeEvent', () => {
+  it('has all 71 webhook event fixtures to check', () => {
+    expect(fixtureEvents()).toHaveLength(71);
+  });
+
   it.each(fixtureEvents().map((f) => [f.file, f.event] as const))('accepts %s', (_file, event) => {
     expect(assertStripeEvent(structuredClone(event)).id).toBe(event.id);
   });

@@ -1,0 +1,149 @@
+/**
+ * `npm start` as a newcomer uses it: the real `switchyard` command in a child process. It prints
+ * where to send events and the secret to sign them with, keeps its data across a restart, starts
+ * empty with --fresh, answers trace and status from another process, and leaves nothing running
+ * after Ctrl-C.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RuntimeInfo } from '../../local/runtime-file.ts';
+import { buildEvent, openapiObject, sign } from '../support/stripe.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-start-'));
+const env = { ...process.env, PORT: '0', SWITCHYARD_DATA_DIR: dataDir, STRIPE_WEBHOOK_SECRET: '' };
+const running = new Set<ChildProcess>();
+
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  webhookUrl: string;
+  secret: string;
+  output: () => string;
+}
+
+async function start(args: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, [BIN, 'start', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Press Ctrl-C to stop.')) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const webhookUrl = /Webhook endpoint\s+(\S+)/.exec(output)?.[1] ?? '';
+  const secret = /Signing secret\s+(whsec_\S+)/.exec(output)?.[1] ?? '';
+  return { child, webhookUrl, secret, output: () => output };
+}
+
+async function stop(started: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
+  started.child.kill('SIGINT');
+  const code = await exited;
+  running.delete(started.child);
+  return code;
+}
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function isRunning(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('switchyard start', () => {
+  const customer = openapiObject('customer');
+  customer.id = 'cus_startTest';
+  const event = buildEvent({ type: 'customer.created', object: customer });
+
+  it('runs the hub, keeps its data across a restart, and starts empty with --fresh', async () => {
+    // Prepare: a first start generates and prints a secret.
+    const first = await start();
+    expect(first.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/stripe$/);
+    expect(first.secret).toMatch(/^whsec_/);
+    expect(readFileSync(join(dataDir, 'webhook-secret'), 'utf8').trim()).toBe(first.secret);
+    const runtime = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as RuntimeInfo;
+
+    // Act: an event in, inspected from another process, then Ctrl-C.
+    const body = JSON.stringify(event);
+    const response = await fetch(first.webhookUrl, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'stripe-signature': sign(body, first.secret) },
+    });
+    const traced = await cli('trace', event.id, '--json');
+    const byCustomer = await cli('trace', 'cus_startTest');
+    const report = await cli('status', '--json');
+    const exitCode = await stop(first);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(traced.code).toBe(0);
+    expect(JSON.parse(traced.stdout)).toMatchObject({
+      target: event.id,
+      events: [{ event: { eventId: event.id, type: 'customer.created' } }],
+    });
+    expect(byCustomer.stdout).toMatch(/netsuite\s+PENDING\s+attempts 0\s+on its queue/);
+    expect(JSON.parse(report.stdout)).toMatchObject({
+      deliveries: { PENDING: 3, FAILED: 0, DEAD: 0 },
+    });
+    expect(exitCode).toBe(0);
+    expect(first.output()).toContain('Stopped.');
+    expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
+    expect(isRunning(runtime.dynamodbPid)).toBe(false);
+    expect((await cli('status')).code).toBe(1);
+
+    // A restart keeps the secret and the ledger.
+    const second = await start();
+    expect(second.secret).toBe(first.secret);
+    expect((await cli('trace', event.id)).code).toBe(0);
+    await stop(second);
+
+    // --fresh starts empty, with a new secret.
+    const fresh = await start(['--fresh']);
+    const gone = await cli('trace', event.id);
+    await stop(fresh);
+    expect(fresh.secret).not.toBe(first.secret);
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toMatch(/Nothing in the ledger/);
+  });
+
+  it('answers a wrong command with its usage and exit code 2', async () => {
+    const wrong = await cli('frobnicate');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/Usage:/);
+    expect((await cli('trace')).code).toBe(2);
+    expect((await cli('trace', 'in_1', '--limit=zero')).code).toBe(2);
+  });
+});
