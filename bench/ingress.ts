@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import Stripe from 'stripe';
+import { ESM_REQUIRE_BANNER } from '../infra/constructs/hub-function.ts';
 import { startHub } from '../local/hub.ts';
 import { createDynamoDbClient } from '../shared/aws.ts';
-import { ENV, queueUrlEnv } from '../shared/config.ts';
+import { ENV, processEnv, queueUrlEnv } from '../shared/config.ts';
 import { CONNECTORS } from '../shared/connectors.ts';
 import { Router } from '../shared/events/routing.ts';
 import { WebhookVerifier } from '../shared/ingress/verify.ts';
@@ -139,13 +140,11 @@ async function bundle() {
     target: 'node22',
     outfile,
     external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-    },
+    banner: { js: ESM_REQUIRE_BANNER },
     logLevel: 'silent',
   });
-  const env: Record<string, string> = {
-    ...process.env,
+  const env: Record<string, string | undefined> = {
+    ...processEnv(),
     [ENV.webhookSecretArn]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench',
     [ENV.ledgerTable]: 'ledger',
     [ENV.idempotencyTable]: 'idempotency',

@@ -4,21 +4,25 @@
  * fails synthesis.
  *
  * Context: `-c livemode=true` for a live-mode deployment (default test mode),
- * `-c stackName=…` to deploy several hubs in one account, `-c alarmEmail=…` for alarm mail.
+ * `-c stackName=…` to deploy several hubs in one account, `-c alarmEmail=…` for alarm mail,
+ * `-c routingTable='{"warehouse":["*"],…}'` (JSON) to replace the default routes: the ingress may
+ * then send only to the queues of connectors that take at least one event type.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { HubStack, livemodeFromContext } from './hub-stack.ts';
+import { HubStack, livemodeFromContext, routingTableFromContext } from './hub-stack.ts';
 
 const app = new App();
 
 const stackName = app.node.tryGetContext('stackName') ?? 'Switchyard';
 const alarmEmail = app.node.tryGetContext('alarmEmail');
+const routingTable = routingTableFromContext(app.node.tryGetContext('routingTable'));
 
 new HubStack(app, String(stackName), {
   description: 'Switchyard: Stripe integration hub',
   livemode: livemodeFromContext(app.node.tryGetContext('livemode')),
   ...(typeof alarmEmail === 'string' && alarmEmail !== '' ? { alarmEmail } : {}),
+  ...(routingTable === undefined ? {} : { routingTable }),
 });
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

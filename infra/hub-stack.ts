@@ -25,7 +25,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/config.ts';
-import type { ConnectorName } from '../shared/connectors.ts';
+import { CONNECTORS, type ConnectorName } from '../shared/connectors.ts';
+import { DEFAULT_ROUTES, parseRoutingTable, type RoutingTable } from '../shared/events/routing.ts';
+import { INGRESS_METRICS } from '../shared/ingress/metrics.ts';
 import {
   CONNECTOR_QUEUES,
   IDEMPOTENCY_TABLE,
@@ -41,6 +43,12 @@ export interface HubStackProps extends StackProps {
   readonly livemode: boolean;
   /** An address that receives alarm notifications; subscribe later in SNS if omitted. */
   readonly alarmEmail?: string;
+  /**
+   * Which connector takes which Stripe event types (see `shared/events/routing.ts`). The ingress
+   * gets it as `ROUTING_TABLE` and may send only to the queues of connectors it routes to.
+   * @default DEFAULT_ROUTES (every connector), with no `ROUTING_TABLE` set
+   */
+  readonly routingTable?: RoutingTable;
 }
 
 /**
@@ -56,9 +64,14 @@ export class HubStack extends Stack {
   readonly ingress: HubFunction;
   readonly api: apigw.HttpApi;
   readonly alarmTopic: sns.Topic;
+  /** The routes the ingress applies: `props.routingTable`, or DEFAULT_ROUTES. */
+  readonly routes: RoutingTable;
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id, props);
+    // Validated here too, so a table built in code fails synthesis, not the first cold start.
+    const routingTable = routingTableFromContext(props.routingTable, 'The routingTable prop');
+    this.routes = routingTable ?? DEFAULT_ROUTES;
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'Switchyard alarms',
@@ -83,7 +96,7 @@ export class HubStack extends Stack {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...gsiProjection(index.projection),
       });
     }
 
@@ -145,13 +158,20 @@ export class HubStack extends Stack {
       description: `Receives Stripe events on POST ${WEBHOOK_PATH}: verifies, records, routes`,
       // Stripe waits for the answer; anything slower is better retried by Stripe.
       timeout: Duration.seconds(15),
-      environment: { [ENV.livemode]: String(props.livemode) },
+      environment: {
+        [ENV.livemode]: String(props.livemode),
+        ...(routingTable === undefined ? {} : { [ENV.routingTable]: JSON.stringify(routingTable) }),
+      },
     })
       .readsWebhookSecret(this.webhookSecret)
-      .useLedger(this.ledgerTable)
+      .useLedger(this.ledgerTable, { access: 'ingress' })
       .useIdempotencyTable(this.idempotencyTable)
       .usePayloadBucket(this.payloadBucket);
-    for (const queue of queues.values()) this.ingress.sendsTo(queue);
+    // Every connector keeps its queue; the ingress may send only where an event can be routed.
+    for (const connector of CONNECTORS) {
+      const queue = queues.get(connector);
+      if (queue && this.routes[connector].length > 0) this.ingress.sendsTo(queue);
+    }
 
     const { api, stage } = this.webhookApi();
     this.api = api;
@@ -221,7 +241,10 @@ export class HubStack extends Stack {
     return { api, stage };
   }
 
-  /** Alarms on the ingress answering 5xx (Stripe then retries) and on the function failing. */
+  /**
+   * Alarms on the ingress answering 5xx (Stripe then retries), on the function failing, and on a
+   * burst of refused signatures (the hub answers 400, so no 5xx alarm sees a wrong secret).
+   */
   private ingressAlarms(stage: apigw.HttpStage, action: cloudwatch.IAlarmAction): void {
     const serverErrors = new cloudwatch.Alarm(this, 'Ingress5xxAlarm', {
       alarmDescription: `POST ${WEBHOOK_PATH} answered 5xx repeatedly: Stripe is retrying but events are not being recorded. Check the stripe-webhook function logs (DynamoDB, SQS or S3 errors).`,
@@ -240,8 +263,24 @@ export class HubStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    serverErrors.addAlarmAction(action);
-    functionErrors.addAlarmAction(action);
+    const signatureRejected = new cloudwatch.Alarm(this, 'IngressSignatureRejectedAlarm', {
+      alarmDescription: `POST ${WEBHOOK_PATH} refused 5 or more requests in 5 minutes because of their Stripe-Signature: the signing secret in Secrets Manager is probably wrong, or someone is sending forged requests. Compare the secret (stack output WebhookSecretArn) with the endpoint's whsec_… secret in the Stripe Dashboard (during a rotation, list old and new comma-separated); if it matches, check the source IPs in the API access logs.`,
+      metric: new cloudwatch.Metric({
+        namespace: INGRESS_METRICS.namespace,
+        metricName: INGRESS_METRICS.signatureRejected,
+        // Powertools Metrics names the POWERTOOLS_SERVICE_NAME dimension `service`.
+        dimensionsMap: { service: this.ingress.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [serverErrors, functionErrors, signatureRejected]) {
+      alarm.addAlarmAction(action);
+    }
   }
 }
 
@@ -253,4 +292,63 @@ export function livemodeFromContext(value: unknown): boolean {
   if (value === undefined || value === false || value === 'false') return false;
   if (value === true || value === 'true') return true;
   throw new Error(`Context "livemode" is ${JSON.stringify(value)}: set it to true or false.`);
+}
+
+/**
+ * Reads the `routingTable` context value (`cdk synth -c routingTable='{"warehouse":["*"]}'`): a
+ * JSON string, or an object when set in cdk.json. Returns undefined when unset (DEFAULT_ROUTES);
+ * anything that is not a valid routing table fails synthesis with a message naming `source`.
+ */
+export function routingTableFromContext(
+  value: unknown,
+  source = 'Context "routingTable"',
+): RoutingTable | undefined {
+  if (value === undefined || value === '') return undefined;
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (cause) {
+      throw new Error(
+        `${source} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): set it to an object such as '{"salesforce":["customer.*"],"warehouse":["*"]}'.`,
+        { cause },
+      );
+    }
+  }
+  try {
+    return parseRoutingTable(parsed);
+  } catch (cause) {
+    throw new Error(
+      `${source} is not a routing table: ${cause instanceof Error ? cause.message : String(cause)}.`,
+      { cause },
+    );
+  }
+}
+
+/** A GSI's projection as `shared/resources.ts` defines it, in `addGlobalSecondaryIndex` terms. */
+export function gsiProjection(projection: {
+  readonly type: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  readonly nonKeyAttributes: readonly string[];
+}): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+  switch (projection.type) {
+    case 'INCLUDE':
+      return {
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...projection.nonKeyAttributes],
+      };
+    case 'KEYS_ONLY':
+    case 'ALL':
+      // DynamoDB takes non-key attributes for INCLUDE only; the others project none or all.
+      if (projection.nonKeyAttributes.length > 0) {
+        throw new Error(
+          `A ${projection.type} projection lists non-key attributes (${projection.nonKeyAttributes.join(', ')}): use type INCLUDE, or list none.`,
+        );
+      }
+      return {
+        projectionType:
+          projection.type === 'ALL'
+            ? dynamodb.ProjectionType.ALL
+            : dynamodb.ProjectionType.KEYS_ONLY,
+      };
+  }
 }

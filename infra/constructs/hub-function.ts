@@ -1,9 +1,10 @@
 /**
  * `HubFunction`: every Switchyard Lambda function, with the house runtime defaults in one place
- * (Node.js on arm64, X-Ray tracing, a log group with a retention, ESM bundling with esbuild from
- * `node_modules` and never Docker) and helpers that grant a permission and set the matching
- * environment variable together, so a function can never hold a setting it is not allowed to use
- * (or the reverse). Environment variable names come from `shared/config.ts`.
+ * (Node.js on arm64, Lambda's active X-Ray tracing with no X-Ray SDK in the bundle, a log group
+ * with a retention, ESM bundling with esbuild from `node_modules` and never Docker) and helpers
+ * that grant a permission and set the matching environment variable together, so a function can
+ * never hold a setting it is not allowed to use (or the reverse). Environment variable names come
+ * from `shared/config.ts`.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,22 +19,37 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV, queueUrlEnv } from '../../shared/config.ts';
+import { INGRESS_METRICS } from '../../shared/ingress/metrics.ts';
 import { PAYLOAD_BUCKET } from '../../shared/resources.ts';
 import type { ConnectorQueue } from './connector-queue.ts';
 
 /**
- * Item-level reads and writes: what the ledger and Powertools idempotency use. Unlike
- * `grantReadWriteData` this leaves out Scan and the stream actions; no table-level action at all.
+ * The DynamoDB actions of each kind of ledger user, item-level only (no Scan, no stream or table
+ * action). A `TransactWriteItems` call is authorised per contained action, so it needs no action
+ * of its own. The ledger is an audit record: nobody deletes its items or writes them in batches.
  */
-export const TABLE_ITEM_ACTIONS = [
+export const LEDGER_ACTIONS = {
+  /** The ingress records an event and its deliveries, conditionally, once per event. */
+  ingress: [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  /** A connector consumer reads an event's record and updates (or adds) its delivery status. */
+  consumer: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+} as const;
+
+/** Who uses the ledger, which decides the actions granted; see {@link LEDGER_ACTIONS}. */
+export type LedgerAccess = keyof typeof LEDGER_ACTIONS;
+
+/** What Powertools idempotency does to its records: get, put, update, and delete on failure. */
+export const IDEMPOTENCY_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
 ] as const;
 
 /** The repository root: bundling resolves entries, `node_modules` and the lock file from here. */
@@ -53,14 +69,16 @@ export const HUB_RUNTIME = lambda.Runtime.NODEJS_24_X;
  */
 export const RUNTIME_ENV = {
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   nodeOptions: 'NODE_OPTIONS',
 } as const;
 
 /**
  * esbuild emits ESM; bundled CommonJS dependencies still call `require`, which ESM lacks, so the
- * bundle defines one (the pattern the CDK documentation gives for ESM output).
+ * bundle defines one (the pattern the CDK documentation gives for ESM output). Exported for other
+ * esbuild builds of the functions (e.g. `bench/ingress.ts`), so they bundle exactly as Lambda does.
  */
-const ESM_REQUIRE_BANNER =
+export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface HubFunctionProps {
@@ -89,11 +107,14 @@ export class HubFunction extends Construct implements iam.IGrantable {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly timeout: Duration;
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` dimension of its metrics and the logs' service. */
+  readonly serviceName: string;
   readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
     super(scope, id);
     this.timeout = props.timeout ?? Duration.seconds(30);
+    this.serviceName = props.serviceName;
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -122,6 +143,8 @@ export class HubFunction extends Construct implements iam.IGrantable {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         [RUNTIME_ENV.powertoolsServiceName]: props.serviceName,
+        // Powertools adds the service name as the `service` dimension of every metric.
+        [RUNTIME_ENV.powertoolsMetricsNamespace]: INGRESS_METRICS.namespace,
         [RUNTIME_ENV.nodeOptions]: '--enable-source-maps',
         ...props.environment,
       },
@@ -152,22 +175,33 @@ export class HubFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
-  /** Reads and writes ledger items (and queries its GSIs), and learns the table name. */
-  useLedger(table: dynamodb.ITable): this {
-    table.grant(this, ...TABLE_ITEM_ACTIONS);
-    acknowledgeWildcard(
-      this.role,
-      table,
-      '/index/*',
-      'The ledger is queried through its GSIs; "<table>/index/*" is the GSIs of this one table and nothing else.',
-    );
+  /**
+   * Lets the function use ledger items as `access` requires (see {@link LEDGER_ACTIONS}) and tells
+   * it the table name. The grant is on the table only: neither the ingress nor a consumer queries
+   * the GSIs (operators do, through `switchyard trace` / `status` with their own credentials).
+   */
+  useLedger(table: dynamodb.ITable, options: { access: LedgerAccess }): this {
+    this.grantItems(table, LEDGER_ACTIONS[options.access]);
     return this.setEnvironment(ENV.ledgerTable, table.tableName);
   }
 
-  /** Reads and writes Powertools idempotency records and learns the table name. */
+  /** Gets, puts, updates and deletes Powertools idempotency records; learns the table name. */
   useIdempotencyTable(table: dynamodb.ITable): this {
-    table.grant(this, ...TABLE_ITEM_ACTIONS);
+    this.grantItems(table, IDEMPOTENCY_ACTIONS);
     return this.setEnvironment(ENV.idempotencyTable, table.tableName);
+  }
+
+  /**
+   * `actions` on the items of `table` and on nothing else: unlike `table.grant`, not on its
+   * indexes (`<table>/index/*`), which none of the functions query.
+   */
+  private grantItems(table: dynamodb.ITable, actions: readonly string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: [...actions],
+      resourceArns: [table.tableArn],
+    });
+    table.encryptionKey?.grantEncryptDecrypt(this);
   }
 
   /** Puts and gets payload objects under `PAYLOAD_BUCKET.prefix` only, and learns the bucket. */

@@ -23,7 +23,10 @@ import {
 const d = CONNECTOR_QUEUE_DEFAULTS;
 
 function consumerStack(timeout = Duration.seconds(d.consumerTimeoutSeconds)) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
   const stack = new Stack(app, 'ConsumerTest');
   const queue = new ConnectorQueue(stack, 'Queue', { connector: 'netsuite' });
   const consumer = new HubFunction(stack, 'Consumer', {

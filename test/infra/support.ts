@@ -3,10 +3,13 @@
  * cdk-nag findings. cdk-nag v3 reports through CDK's policy validation (not annotations), so the
  * tests run the pack over the construct tree directly.
  */
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import type { ConnectorQueue } from '../../infra/constructs/connector-queue.ts';
+import { HubStack, type HubStackProps } from '../../infra/hub-stack.ts';
+import type { ConnectorName } from '../../shared/connectors.ts';
 
 /** The CloudFormation logical id of a construct's main resource. */
 export function logicalId(construct: IConstruct): string {
@@ -82,4 +85,49 @@ export function acknowledgements(scope: IConstruct): { id: string; reason: strin
         })),
       ),
   );
+}
+
+/** A synthesized HubStack and the parts of its template most tests look at. */
+export interface SynthesizedHub {
+  app: App;
+  stack: HubStack;
+  template: Template;
+  /** The ingress function's environment variables. */
+  ingressEnv: Record<string, unknown>;
+  /** Every IAM statement of the ingress's execution role. */
+  ingressStatements: Statement[];
+  queueOf(connector: ConnectorName): ConnectorQueue;
+}
+
+/**
+ * Synthesizes a HubStack (call it once per test file). With `full`, synthesis is what `cdk synth`
+ * does: the ingress is bundled with esbuild and CDK's built-in CloudFormation validation runs
+ * (hub-stack.test.ts does that once); without it, both are skipped (about two seconds a file) for
+ * tests that only read the template.
+ */
+export function synthHub(
+  props: Partial<HubStackProps> = {},
+  options: { full?: boolean } = {},
+): SynthesizedHub {
+  const app = new App(
+    options.full
+      ? {}
+      : { builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } },
+  );
+  const stack = new HubStack(app, 'Hub', { livemode: true, ...props });
+  const template = Template.fromStack(stack);
+  const ingress =
+    template.findResources('AWS::Lambda::Function')[logicalId(stack.ingress.function)];
+  return {
+    app,
+    stack,
+    template,
+    ingressEnv: ingress?.Properties?.Environment?.Variables ?? {},
+    ingressStatements: statementsOf(template, stack.ingress.role),
+    queueOf(connector) {
+      const queue = stack.connectorQueues.get(connector);
+      if (!queue) throw new Error(`the stack has no queue for ${connector}`);
+      return queue;
+    },
+  };
 }
