@@ -90,7 +90,12 @@ export async function provisionTables(client: DynamoDBClient, names: LocalNames)
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: {
+          ProjectionType: index.projection.type,
+          ...(index.projection.nonKeyAttributes.length > 0
+            ? { NonKeyAttributes: [...index.projection.nonKeyAttributes] }
+            : {}),
+        },
       })),
     },
     LEDGER_TABLE.ttlAttribute,

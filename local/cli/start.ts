@@ -102,8 +102,15 @@ Press Ctrl-C to stop.
         done();
       });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    const onSignal = (signal: string) => {
+      if (!stopping) return stop(signal);
+      // A second Ctrl-C: stop now, but not without DynamoDB Local, which runs detached.
+      if (hub.dynamodbPid !== undefined) process.kill(hub.dynamodbPid, 'SIGKILL');
+      removeRuntime(dataDir);
+      process.exit(130);
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
   return 0;
 }

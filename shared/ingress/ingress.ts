@@ -103,9 +103,9 @@ export function createIngress(deps: IngressDependencies) {
 
   /** What is still to send: everything the first time, the rest on a resumed fan-out. */
   async function pending(event: StripeEvent, routes: ConnectorName[], firstTime: boolean) {
-    if (firstTime) return { toSend: routes, payloadRef: undefined };
+    if (firstTime) return { routes, toSend: routes, payloadRef: undefined };
     const recorded = await ledger.getEvent(event.id, { consistent: true });
-    if (!recorded) return { toSend: routes, payloadRef: undefined };
+    if (!recorded) return { routes, toSend: routes, payloadRef: undefined };
     if (recorded.event.type !== event.type || recorded.event.created !== event.created) {
       throw eventIdReused(event);
     }
@@ -115,7 +115,7 @@ export function createIngress(deps: IngressDependencies) {
       stripeEventId: event.id,
       pending: toSend,
     });
-    return { toSend, payloadRef: recorded.event.payloadRef };
+    return { routes: recorded.event.routes, toSend, payloadRef: recorded.event.payloadRef };
   }
 
   async function recordAndFanOut(input: ProcessInput): Promise<IngressReceipt> {
@@ -157,7 +157,9 @@ export function createIngress(deps: IngressDependencies) {
         { cause: outcome.failed[0]?.error, context: { stripeEventId: event.id } },
       );
     }
-    input.completed = { received: true, id: event.id, duplicate: false, routes };
+    // A resumed fan-out that found nothing left to send was a duplicate after all.
+    const duplicate = !firstTime && resume.toSend.length === 0;
+    input.completed = { received: true, id: event.id, duplicate, routes: resume.routes };
     return input.completed;
   }
 

@@ -37,7 +37,15 @@ export interface VersionInput {
 export interface ClaimVersionInput extends VersionInput {
   created: number;
   eventId: string;
+  /** How long the object stays locked for this event if it is not released. */
+  lockSeconds: number;
 }
+
+/** May this event be applied to its object now? */
+export type VersionClaim =
+  | { outcome: 'fresh' }
+  | { outcome: 'stale' }
+  | { outcome: 'locked'; by: string };
 
 /** Claims, outcomes and applied versions of connector deliveries. One per consumer container. */
 export class Deliveries extends LedgerTable {
@@ -85,7 +93,8 @@ export class Deliveries extends LedgerTable {
 
   /**
    * Records what happened to one delivery and releases its lease. Returns false, changing
-   * nothing, when the delivery had already succeeded (a late outcome never overwrites success).
+   * nothing, when the delivery was already settled (a late outcome never overwrites a success or
+   * a skip).
    */
   async updateDelivery(input: UpdateDeliveryInput): Promise<boolean> {
     const updatedAt = new Date(this.now()).toISOString();
@@ -93,6 +102,7 @@ export class Deliveries extends LedgerTable {
     const values: Record<string, unknown> = {
       ':status': input.status,
       ':succeeded': DELIVERY_STATUS.SUCCEEDED,
+      ':skipped': DELIVERY_STATUS.SKIPPED_STALE,
       ':updatedAt': updatedAt,
       ':zero': 0,
       ':one': input.attempted ? 1 : 0,
@@ -126,7 +136,7 @@ export class Deliveries extends LedgerTable {
           TableName: this.table,
           Key: keys.delivery(input.eventId, input.connector),
           UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :succeeded',
+          ConditionExpression: 'attribute_exists(pk) AND NOT (#status IN (:succeeded, :skipped))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: values,
         }),
@@ -150,42 +160,76 @@ export class Deliveries extends LedgerTable {
   }
 
   /**
-   * The applied-version guard (DESIGN §5): records that `eventId` is applied to `objectId` by
-   * `connector` unless a newer event was applied already. Returns false for a stale event,
-   * which the connector then skips (SKIPPED_STALE). Stripe's `created` has one-second
-   * resolution, so an event of the same second is not stale: connectors re-fetch when unsure.
+   * The applied-version guard (DESIGN §5), with a lock per object: takes `objectId` for `eventId`
+   * unless a newer event was applied already (`stale`: the connector skips it, SKIPPED_STALE) or
+   * another event of the same object is being applied right now (`locked`: try again later), so
+   * an older event can never be applied after a newer one, even by two functions at once.
+   * Stripe's `created` has one-second resolution, so an event of the same second is not stale:
+   * connectors re-fetch when unsure. Release the lock with {@link releaseVersion}.
    */
-  async claimVersion(input: ClaimVersionInput): Promise<boolean> {
+  async claimVersion(input: ClaimVersionInput): Promise<VersionClaim> {
+    const now = this.now();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.version(input.connector, input.objectId),
           UpdateExpression:
-            'SET entity = :entity, connector = :connector, objectId = :objectId, created = :created, eventId = :eventId, appliedAt = :appliedAt, expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(pk) OR created <= :created',
+            'SET entity = :entity, connector = :connector, objectId = :objectId, created = :created, eventId = :eventId, appliedAt = :appliedAt, lockedBy = :eventId, lockedUntil = :until, expiresAt = :expiresAt',
+          ConditionExpression:
+            '(attribute_not_exists(pk) OR created <= :created) AND (attribute_not_exists(lockedUntil) OR lockedUntil < :now OR lockedBy = :eventId)',
           ExpressionAttributeValues: {
             ':entity': 'version',
             ':connector': input.connector,
             ':objectId': input.objectId,
             ':created': input.created,
             ':eventId': input.eventId,
-            ':appliedAt': new Date(this.now()).toISOString(),
+            ':appliedAt': new Date(now).toISOString(),
+            ':until': now + input.lockSeconds * 1000,
+            ':now': now,
             ':expiresAt': this.expiresAt(),
           },
         }),
       );
-      return true;
+      return { outcome: 'fresh' };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.appliedVersion(input, { consistent: true });
+      if (current === undefined || current.created <= input.created) {
+        return { outcome: 'locked', by: current?.lockedBy ?? 'another event' };
+      }
+      return { outcome: 'stale' };
     }
   }
 
-  /** The newest version a connector applied to an object, if any. */
-  async appliedVersion(input: VersionInput): Promise<VersionRecord | undefined> {
+  /** Releases the object lock `eventId` holds (a lock left behind expires by itself). */
+  async releaseVersion(input: VersionInput & { eventId: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.version(input.connector, input.objectId),
+          UpdateExpression: 'REMOVE lockedBy, lockedUntil',
+          ConditionExpression: 'lockedBy = :eventId',
+          ExpressionAttributeValues: { ':eventId': input.eventId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** The newest version a connector applied to (or is applying to) an object, if any. */
+  async appliedVersion(
+    input: VersionInput,
+    options: { consistent?: boolean } = {},
+  ): Promise<VersionRecord | undefined> {
     const result = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: keys.version(input.connector, input.objectId) }),
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.version(input.connector, input.objectId),
+        ConsistentRead: options.consistent ?? false,
+      }),
     );
     return result.Item as VersionRecord | undefined;
   }

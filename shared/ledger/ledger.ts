@@ -186,18 +186,20 @@ export class Ledger extends LedgerTable {
         ExpressionAttributeNames: { '#o': index.partitionKey },
         ExpressionAttributeValues: { ':o': objectId },
         ScanIndexForward: false,
-        Limit: limit,
+        // One more than asked tells whether anything was left out.
+        Limit: limit + 1,
       }),
     );
     const hits = (page.Items ?? []) as { pk: string }[];
-    const eventIds = [...new Set(hits.map((h) => keys.eventIdOf(h.pk)))].reverse();
+    const truncated = hits.length > limit;
+    const eventIds = [...new Set(hits.slice(0, limit).map((h) => keys.eventIdOf(h.pk)))].reverse();
     const events: TracedEvent[] = [];
     // A few reads at a time: a customer's history can be long.
     for (let i = 0; i < eventIds.length; i += 10) {
       const batch = await Promise.all(eventIds.slice(i, i + 10).map((id) => this.getEvent(id)));
       events.push(...batch.filter((t): t is TracedEvent => t !== undefined));
     }
-    return { events, truncated: page.LastEvaluatedKey !== undefined };
+    return { events, truncated };
   }
 
   /** Deliveries that need attention in one status, oldest update first. */

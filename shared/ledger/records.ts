@@ -112,6 +112,9 @@ export interface VersionRecord {
   created: number;
   eventId: string;
   appliedAt: string;
+  /** While an event is being applied to the object: which, and until when (epoch ms). */
+  lockedBy?: string;
+  lockedUntil?: number;
   expiresAt: number;
 }
 

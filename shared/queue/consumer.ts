@@ -85,7 +85,16 @@ function oldestFirst(records: SQSRecord[]): SQSRecord[] {
       return 0;
     }
   };
-  return [...records].sort((a, b) => created(a) - created(b));
+  return records
+    .map((record) => ({ record, created: created(record) }))
+    .sort((a, b) => a.created - b.created)
+    .map((entry) => entry.record);
+}
+
+/** A reason short enough that body plus attribute still fit the dead-letter queue's limit. */
+function shortReason(reason: string): string {
+  const bytes = Buffer.from(reason, 'utf8');
+  return bytes.length <= 500 ? reason : `${bytes.subarray(0, 497).toString('utf8')}...`;
 }
 
 /**
@@ -96,19 +105,23 @@ function oldestFirst(records: SQSRecord[]): SQSRecord[] {
 export function createConnectorConsumer(options: ConnectorConsumerOptions) {
   const { connector, deliveries, payloads, sqs, logger } = options;
   const leaseSeconds = options.leaseSeconds ?? CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds;
-  const processor = new BatchProcessor(EventType.SQS);
 
   async function park(record: SQSRecord, reason: string): Promise<void> {
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: options.dlqUrl,
         MessageBody: record.body,
-        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1_000) } },
+        MessageAttributes: { reason: { DataType: 'String', StringValue: shortReason(reason) } },
       }),
     );
   }
 
-  async function apply(message: ConnectorMessage): Promise<void> {
+  /**
+   * Applies one claimed delivery. Returns the connector's result when `apply` succeeded (the
+   * outcome is then still to be written), undefined when the event was skipped as stale (its
+   * outcome is written here).
+   */
+  async function applyClaimed(message: ConnectorMessage): Promise<ApplyResult | undefined> {
     const { eventId } = message;
     const event = await payloads.resolve(message);
     if (!options.supportsApiVersion(event.api_version)) {
@@ -118,35 +131,44 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       );
     }
     const objectId = primaryObjectId(event);
-    if (objectId !== undefined) {
-      const fresh = await deliveries.claimVersion({
-        connector,
-        objectId,
-        created: event.created,
-        eventId,
-      });
-      if (!fresh) {
-        await deliveries.updateDelivery({
-          eventId,
-          connector,
-          status: DELIVERY_STATUS.SKIPPED_STALE,
-          attempted: true,
-        });
-        logger.info('Skipped: a newer event was applied to this object', {
-          stripeEventId: eventId,
-          objectId,
-        });
-        return;
-      }
-    }
-    const result = await options.apply(event);
-    await deliveries.updateDelivery({
-      eventId,
+    if (objectId === undefined) return options.apply(event);
+    const version = await deliveries.claimVersion({
       connector,
-      status: DELIVERY_STATUS.SUCCEEDED,
-      attempted: true,
-      ...(result.targetIds ? { targetIds: result.targetIds } : {}),
+      objectId,
+      created: event.created,
+      eventId,
+      lockSeconds: leaseSeconds,
     });
+    if (version.outcome === 'locked') {
+      throw new RetryableError(
+        `${version.by} is being applied to ${objectId} by the ${connector} connector; ${eventId} waits for it.`,
+        { context: { connector, stripeEventId: eventId } },
+      );
+    }
+    if (version.outcome === 'stale') {
+      await deliveries.updateDelivery({
+        eventId,
+        connector,
+        status: DELIVERY_STATUS.SKIPPED_STALE,
+        attempted: true,
+      });
+      logger.info('Skipped: a newer event was applied to this object', {
+        stripeEventId: eventId,
+        objectId,
+      });
+      return undefined;
+    }
+    try {
+      return await options.apply(event);
+    } finally {
+      await deliveries.releaseVersion({ connector, objectId, eventId }).catch((error) => {
+        // The lock expires by itself; only a newer event of this object waits a little longer.
+        logger.warn('Could not release the object lock', {
+          stripeEventId: eventId,
+          error: String(error),
+        });
+      });
+    }
   }
 
   async function settleFailure(record: SQSRecord, eventId: string, error: unknown) {
@@ -222,26 +244,36 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       return;
     }
     if (claim === 'busy') {
-      // Another consumer is applying this very delivery; look again when its lease has run out.
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: options.queueUrl,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: leaseSeconds,
-        }),
-      );
-      throw new RetryableError(
-        `The ${connector} delivery of ${eventId} is being applied by another consumer.`,
-      );
+      // Another consumer is applying this very delivery right now: this copy is a repeat. Should
+      // that consumer die, its own message comes back after the lease has run out.
+      logger.info('Being applied by another consumer; dropping this copy', {
+        stripeEventId: eventId,
+      });
+      return;
     }
+    let result: ApplyResult | undefined;
     try {
-      await apply(message);
+      result = await applyClaimed(message);
     } catch (error) {
       await settleFailure(record, eventId, error);
+      return;
     }
+    if (result === undefined) return;
+    // Applied. Should this write fail, the error is ours, not the connector's: the record fails,
+    // comes back after the lease has expired, and is applied again (connectors upsert by Stripe
+    // id, so that is safe) rather than being recorded as a connector failure.
+    await deliveries.updateDelivery({
+      eventId,
+      connector,
+      status: DELIVERY_STATUS.SUCCEEDED,
+      attempted: true,
+      ...(result.targetIds ? { targetIds: result.targetIds } : {}),
+    });
   }
 
   return async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+    // A processor per invocation: it holds the state of one batch.
+    const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       { Records: oldestFirst(event.Records) },
       handleRecord,

@@ -2,6 +2,7 @@
  * Large event payloads in S3. The ingress writes a payload once when it is too large for a
  * ledger item or an SQS message; the ledger and every connector message then point at it.
  */
+import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { assertStripeEvent, type StripeEvent } from '../events/types.ts';
 import type { PayloadRef } from '../ledger/records.ts';
@@ -30,10 +31,15 @@ export class PayloadStore {
     return this.#client;
   }
 
-  /** Stores the raw body of an event under a key derived from its id (a retry overwrites it). */
+  /**
+   * Stores the raw body of an event. The key holds the event id and a digest of the body, so a
+   * resend writes the same object again while a different body under a reused id can never
+   * replace the one the ledger points at.
+   */
   async put(input: { eventId: string; rawBody: string }): Promise<PayloadRef> {
     const { eventId, rawBody } = input;
-    const ref = { bucket: this.#bucket, key: `${PAYLOAD_BUCKET.prefix}${eventId}.json` };
+    const digest = createHash('sha256').update(rawBody).digest('hex').slice(0, 16);
+    const ref = { bucket: this.#bucket, key: `${PAYLOAD_BUCKET.prefix}${eventId}.${digest}.json` };
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await (await this.#s3()).send(
       new PutObjectCommand({

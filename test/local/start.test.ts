@@ -87,7 +87,9 @@ describe('switchyard start', () => {
   customer.id = 'cus_startTest';
   const event = buildEvent({ type: 'customer.created', object: customer });
 
-  it('runs the hub, keeps its data across a restart, and starts empty with --fresh', async () => {
+  it('runs the hub, keeps its data across a restart, and starts empty with --fresh', {
+    timeout: 240_000,
+  }, async () => {
     // Prepare: a first start generates and prints a secret.
     const first = await start();
     expect(first.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/stripe$/);
@@ -139,7 +141,7 @@ describe('switchyard start', () => {
     expect(gone.stdout).toMatch(/Nothing in the ledger/);
   });
 
-  it('answers a wrong command with its usage and exit code 2', async () => {
+  it('answers a wrong command with its usage and exit code 2', { timeout: 60_000 }, async () => {
     const wrong = await cli('frobnicate');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/Usage:/);

@@ -53,6 +53,26 @@ describe('Deliveries (DynamoDB Local)', () => {
     expect(netsuite?.deliveryStatus).toBeUndefined();
   });
 
+  it('never lets a late outcome overwrite a skip', async () => {
+    const event = await recordedEvent();
+    await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'netsuite',
+      status: 'SKIPPED_STALE',
+      attempted: true,
+    });
+
+    const changed = await deliveries.updateDelivery({
+      eventId: event.id,
+      connector: 'netsuite',
+      status: 'DEAD',
+      attempted: true,
+    });
+
+    expect(changed).toBe(false);
+    expect(await delivery(event.id, 'netsuite')).toMatchObject({ status: 'SKIPPED_STALE' });
+  });
+
   it('never lets a late outcome overwrite a success', async () => {
     const event = await recordedEvent();
     await deliveries.updateDelivery({
@@ -159,31 +179,61 @@ describe('Deliveries (DynamoDB Local)', () => {
   });
 
   it('applies versions in order: an older event for the same object is stale', async () => {
-    const claim = (created: number, eventId: string) =>
-      deliveries.claimVersion({
-        connector: 'salesforce',
-        objectId: 'sub_version',
-        created,
-        eventId,
-      });
+    const claim = async (created: number, eventId: string) => {
+      const input = { connector: 'salesforce' as const, objectId: 'sub_version', created, eventId };
+      const result = await deliveries.claimVersion({ ...input, lockSeconds: 60 });
+      await deliveries.releaseVersion(input);
+      return result.outcome;
+    };
 
-    expect(await claim(200, 'evt_b')).toBe(true);
-    expect(await claim(100, 'evt_a')).toBe(false);
-    expect(await claim(200, 'evt_c')).toBe(true);
-    expect(await claim(300, 'evt_d')).toBe(true);
+    expect(await claim(200, 'evt_b')).toBe('fresh');
+    expect(await claim(100, 'evt_a')).toBe('stale');
+    expect(await claim(200, 'evt_c')).toBe('fresh');
+    expect(await claim(300, 'evt_d')).toBe('fresh');
     expect(
       await deliveries.appliedVersion({ connector: 'salesforce', objectId: 'sub_version' }),
-    ).toMatchObject({
-      created: 300,
-      eventId: 'evt_d',
+    ).toMatchObject({ created: 300, eventId: 'evt_d' });
+    const otherConnector = await deliveries.claimVersion({
+      connector: 'netsuite',
+      objectId: 'sub_version',
+      created: 100,
+      eventId: 'evt_a',
+      lockSeconds: 60,
     });
-    expect(
-      await deliveries.claimVersion({
-        connector: 'netsuite',
-        objectId: 'sub_version',
-        created: 100,
-        eventId: 'evt_a',
-      }),
-    ).toBe(true);
+    expect(otherConnector).toEqual({ outcome: 'fresh' });
+  });
+
+  it('locks an object while one event is applied, so a newer one waits instead of racing', async () => {
+    const base = { connector: 'netsuite' as const, objectId: 'in_locked' };
+    const claim = (created: number, eventId: string) =>
+      deliveries.claimVersion({ ...base, created, eventId, lockSeconds: 60 });
+
+    const older = await claim(100, 'evt_old');
+    const newerWhileLocked = await claim(200, 'evt_new');
+    const olderAgain = await claim(100, 'evt_old');
+    await deliveries.releaseVersion({ ...base, eventId: 'evt_new' });
+    const stillLocked = await claim(200, 'evt_new');
+    await deliveries.releaseVersion({ ...base, eventId: 'evt_old' });
+    const newerAfterRelease = await claim(200, 'evt_new');
+
+    expect(older).toEqual({ outcome: 'fresh' });
+    expect(newerWhileLocked).toEqual({ outcome: 'locked', by: 'evt_old' });
+    expect(olderAgain).toEqual({ outcome: 'fresh' });
+    expect(stillLocked).toEqual({ outcome: 'locked', by: 'evt_old' });
+    expect(newerAfterRelease).toEqual({ outcome: 'fresh' });
+  });
+
+  it('lets a lock that was never released expire', async () => {
+    const base = { connector: 'avalara' as const, objectId: 'in_expiring' };
+    await deliveries.claimVersion({ ...base, created: 100, eventId: 'evt_dead', lockSeconds: 1 });
+
+    const next = () =>
+      deliveries.claimVersion({ ...base, created: 200, eventId: 'evt_next', lockSeconds: 60 });
+    const blocked = await next();
+    await new Promise((r) => setTimeout(r, 1_100));
+    const afterExpiry = await next();
+
+    expect(blocked.outcome).toBe('locked');
+    expect(afterExpiry.outcome).toBe('fresh');
   });
 });

@@ -12,6 +12,7 @@ import { toSqsRecord } from '../../../local/sqs-poller.ts';
 import type { ConnectorName } from '../../../shared/connectors.ts';
 import { PermanentError, RetryableError } from '../../../shared/errors.ts';
 import type { StripeEvent } from '../../../shared/events/types.ts';
+import { Deliveries, type UpdateDeliveryInput } from '../../../shared/ledger/deliveries.ts';
 import { createLogger } from '../../../shared/logger.ts';
 import { type ConnectorLogic, createConnectorConsumer } from '../../../shared/queue/consumer.ts';
 import { PayloadStore } from '../../../shared/queue/payload-store.ts';
@@ -24,14 +25,31 @@ const connector: ConnectorName = 'netsuite';
 const ANY_VERSION = () => true;
 
 /** A queue and dead-letter queue of the test's own, and the consumer on them. */
-async function setup(logic: Partial<ConnectorLogic> & Pick<ConnectorLogic, 'apply'>) {
+interface SetupOptions extends Pick<ConnectorLogic, 'apply'> {
+  supportsApiVersion?: ConnectorLogic['supportsApiVersion'];
+  deliveries?: Deliveries;
+  leaseSeconds?: number;
+  visibilitySeconds?: number;
+}
+
+async function setup(options: SetupOptions) {
+  const { deliveries = r.deliveries, leaseSeconds, visibilitySeconds = 30, ...logic } = options;
   const name = `consumer-${randomBytes(4).toString('hex')}`;
-  const queueUrl = (await r.sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl ?? '';
+  const queueUrl =
+    (
+      await r.sqs.send(
+        new CreateQueueCommand({
+          QueueName: name,
+          Attributes: { VisibilityTimeout: String(visibilitySeconds) },
+        }),
+      )
+    ).QueueUrl ?? '';
   const dlqUrl =
     (await r.sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }))).QueueUrl ?? '';
   const handler = createConnectorConsumer({
     connector,
-    deliveries: r.deliveries,
+    deliveries,
+    ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
     payloads: new PayloadStore({ client: async () => r.s3, bucket: r.names.payloadBucket }),
     sqs: r.sqs,
     queueUrl,
@@ -167,8 +185,10 @@ describe('createConnectorConsumer', () => {
     expect(await delivery(older.id)).toMatchObject({ status: 'SKIPPED_STALE' });
   });
 
-  it('leaves a retryable failure on the queue with a back-off, recording the error', async () => {
+  it('leaves a retryable failure on the queue for the vendor’s Retry-After, recording the error', async () => {
+    // Prepare: a queue whose own visibility timeout is 1 s, so only the consumer can hide longer.
     const t = await setup({
+      visibilitySeconds: 1,
       apply: async () => {
         throw new RetryableError('NetSuite answered 429: concurrency limit reached', {
           retryAfterMs: 30_000,
@@ -178,19 +198,121 @@ describe('createConnectorConsumer', () => {
     const event = invoiceEvent();
     const records = await t.enqueue([event]);
 
+    // Act
     const response = await t.run(records);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
 
+    // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]?.messageId }]);
     expect(await delivery(event.id)).toMatchObject({
       status: 'PENDING',
       attempts: 1,
       lastError: { kind: 'retryable', message: 'NetSuite answered 429: concurrency limit reached' },
     });
-    const visibleNow = await r.sqs.send(
+    const visibleAfter2s = await r.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: t.queueUrl, WaitTimeSeconds: 0 }),
     );
-    expect(visibleNow.Messages ?? []).toEqual([]);
+    expect(visibleAfter2s.Messages ?? []).toEqual([]);
     expect(await t.depth('queue')).toBe(1);
+  });
+
+  it('drops a copy while another consumer holds the delivery', async () => {
+    const apply = vi.fn(async () => ({}));
+    const t = await setup({ apply });
+    const event = invoiceEvent();
+    const records = await t.enqueue([event]);
+    await r.deliveries.claimDelivery({ eventId: event.id, connector, leaseSeconds: 60 });
+
+    const response = await t.run(records);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(apply).not.toHaveBeenCalled();
+    expect(await delivery(event.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+
+  it('does not blame the connector when only the outcome cannot be written', async () => {
+    // Prepare: the ledger refuses the SUCCEEDED write once; leases last 1 s.
+    class FailingOnce extends Deliveries {
+      failures = 1;
+      override async updateDelivery(input: UpdateDeliveryInput) {
+        if (input.status === 'SUCCEEDED' && this.failures-- > 0)
+          throw new Error('ThrottlingException');
+        return super.updateDelivery(input);
+      }
+    }
+    const apply = vi.fn(async () => ({ targetIds: { invoice: '9' } }));
+    const t = await setup({
+      apply,
+      leaseSeconds: 1,
+      deliveries: new FailingOnce({
+        client: r.documents,
+        tableName: r.names.ledgerTable,
+        ttlDays: 90,
+      }),
+    });
+    const event = invoiceEvent();
+    const records = await t.enqueue([event]);
+
+    // Act: the first try fails on the outcome; the message comes back after the lease.
+    const first = await t.run(records);
+    const afterFirst = await delivery(event.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (const record of records) record.attributes.ApproximateReceiveCount = '2';
+    const second = await t.run(records);
+
+    // Assess
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(afterFirst).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(afterFirst?.lastError).toBeUndefined();
+    expect(second.batchItemFailures).toEqual([]);
+    expect(apply).toHaveBeenCalledTimes(2);
+    expect(await delivery(event.id)).toMatchObject({
+      status: 'SUCCEEDED',
+      targetIds: { invoice: '9' },
+    });
+  });
+
+  it('never applies an older event after a newer one, even from two functions at once', async () => {
+    // Prepare: the older event's apply waits until the test lets it finish.
+    const applied: number[] = [];
+    let finishOlder: () => void = () => undefined;
+    const olderMayFinish = new Promise<void>((resolve) => {
+      finishOlder = resolve;
+    });
+    const apply = async (event: StripeEvent) => {
+      if (event.created === 1_700_000_100) await olderMayFinish;
+      applied.push(event.created);
+      return {};
+    };
+    const a = await setup({ apply });
+    const b = await setup({ apply });
+    const older = invoiceEvent({ created: 1_700_000_100, invoiceId: 'in_two_functions' });
+    const newer = invoiceEvent({ created: 1_700_000_200, invoiceId: 'in_two_functions' });
+
+    // Act
+    const runningOlder = a.run(await a.enqueue([older]));
+    while (
+      (
+        await r.deliveries.appliedVersion(
+          { connector, objectId: 'in_two_functions' },
+          { consistent: true },
+        )
+      )?.lockedBy !== older.id
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const newerRecords = await b.enqueue([newer]);
+    const whileLocked = await b.run(newerRecords);
+    finishOlder();
+    await runningOlder;
+    for (const record of newerRecords) record.attributes.ApproximateReceiveCount = '2';
+    const afterwards = await b.run(newerRecords);
+
+    // Assess
+    expect(whileLocked.batchItemFailures).toHaveLength(1);
+    expect(afterwards.batchItemFailures).toEqual([]);
+    expect(applied).toEqual([1_700_000_100, 1_700_000_200]);
+    expect(await delivery(newer.id)).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
   });
 
   it('parks a permanent failure in the dead-letter queue at once, FAILED with the reason', async () => {

@@ -63,7 +63,10 @@ describe('QueuePublisher and PayloadStore', () => {
     const message = await receiveOne(r.queues.avalara.queueUrl);
 
     expect(message).toMatchObject({
-      payloadRef: { bucket: r.names.payloadBucket, key: `events/${event.id}.json` },
+      payloadRef: {
+        bucket: r.names.payloadBucket,
+        key: expect.stringMatching(/^events\/evt_\w+\.[0-9a-f]{16}\.json$/),
+      },
     });
     expect(await payloads.resolve(message)).toEqual(event);
   });
