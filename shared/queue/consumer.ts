@@ -76,19 +76,15 @@ export function backoffSeconds(receiveCount: number): number {
 /** SQS's ceiling for a message's visibility timeout. */
 const MAX_VISIBILITY_SECONDS = 43_200;
 
-/** Records in the order their events were created, so older state is applied before newer. */
-function oldestFirst(records: SQSRecord[]): SQSRecord[] {
-  const created = (r: SQSRecord) => {
-    try {
-      return parseConnectorMessage(r.body).created;
-    } catch {
-      return 0;
-    }
-  };
-  return records
-    .map((record) => ({ record, created: created(record) }))
-    .sort((a, b) => a.created - b.created)
-    .map((entry) => entry.record);
+/** A record's message, parsed once per batch, or why it could not be parsed. */
+type Parsed = { message: ConnectorMessage } | { error: unknown };
+
+function parse(record: SQSRecord): Parsed {
+  try {
+    return { message: parseConnectorMessage(record.body) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** A reason short enough that body plus attribute still fit the dead-letter queue's limit. */
@@ -218,18 +214,16 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
     throw error;
   }
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
-    let message: ConnectorMessage;
-    try {
-      message = parseConnectorMessage(record.body);
-    } catch (error) {
+  async function handleRecord(record: SQSRecord, parsed: Parsed): Promise<void> {
+    if ('error' in parsed) {
       // Not ours: there is no delivery to record it against, so it is parked with its reason.
-      await park(record, classifyError(error).message);
+      await park(record, classifyError(parsed.error).message);
       logger.error('Unreadable message parked in the dead-letter queue', {
         messageId: record.messageId,
       });
       return;
     }
+    const { message } = parsed;
     const { eventId } = message;
     const claim = await deliveries.claimDelivery({ eventId, connector, leaseSeconds });
     if (claim === 'settled') {
@@ -272,17 +266,20 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
   }
 
   return async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+    const parsed = new Map(event.Records.map((record) => [record.messageId, parse(record)]));
+    const created = (record: SQSRecord) => {
+      const p = parsed.get(record.messageId);
+      return p && 'message' in p ? p.message.created : 0;
+    };
+    // Oldest event first, so older state is applied before newer within a batch.
+    const records = [...event.Records].sort((a, b) => created(a) - created(b));
     // A processor per invocation: it holds the state of one batch.
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
-      { Records: oldestFirst(event.Records) },
-      handleRecord,
+      { Records: records },
+      (record: SQSRecord) => handleRecord(record, parsed.get(record.messageId) ?? parse(record)),
       processor,
-      {
-        context,
-        throwOnFullBatchFailure: false,
-        processInParallel: false,
-      },
+      { context, throwOnFullBatchFailure: false, processInParallel: false },
     );
   };
 }
