@@ -31,6 +31,7 @@ import { INGRESS_METRICS } from '../shared/ingress/metrics.ts';
 import {
   CONNECTOR_QUEUES,
   IDEMPOTENCY_TABLE,
+  INGRESS_TIMEOUT_SECONDS,
   LEDGER_TABLE,
   PAYLOAD_BUCKET,
   WEBHOOK_PATH,
@@ -156,8 +157,7 @@ export class HubStack extends Stack {
       entry: functionEntry('stripe-webhook'),
       serviceName: 'stripe-webhook',
       description: `Receives Stripe events on POST ${WEBHOOK_PATH}: verifies, records, routes`,
-      // Stripe waits for the answer; anything slower is better retried by Stripe.
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(INGRESS_TIMEOUT_SECONDS),
       environment: {
         [ENV.livemode]: String(props.livemode),
         ...(routingTable === undefined ? {} : { [ENV.routingTable]: JSON.stringify(routingTable) }),

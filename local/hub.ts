@@ -21,7 +21,12 @@ import { buildIngress } from '../shared/ingress/build.ts';
 import { createLogger } from '../shared/logger.ts';
 import { buildConsumer } from '../shared/queue/build-consumer.ts';
 import type { ConnectorLogic } from '../shared/queue/consumer.ts';
-import { CONNECTOR_QUEUE_DEFAULTS, CONNECTOR_QUEUES, WEBHOOK_PATH } from '../shared/resources.ts';
+import {
+  CONNECTOR_QUEUE_DEFAULTS,
+  CONNECTOR_QUEUES,
+  INGRESS_TIMEOUT_SECONDS,
+  WEBHOOK_PATH,
+} from '../shared/resources.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpHost } from './http-host.ts';
 import { type LocalNames, localNames, type ProvisionedQueue, provisionAll } from './provision.ts';
@@ -42,8 +47,6 @@ export interface HubOptions {
   namePrefix?: string;
   /** The connectors to consume locally, with their logic (as their Lambda functions have). */
   consumers?: Partial<Record<ConnectorName, ConnectorLogic>>;
-  /** Seconds a local invocation may run, as a Lambda timeout. */
-  ingressTimeoutSeconds?: number;
   logLevel?: LogLevel;
   /** One readable line per log entry (npm start) instead of Lambda's JSON lines. */
   readableLogs?: boolean;
@@ -132,7 +135,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           method: 'POST',
           path: WEBHOOK_PATH,
           functionName: 'stripe-webhook',
-          timeoutSeconds: options.ingressTimeoutSeconds ?? 29,
+          timeoutSeconds: INGRESS_TIMEOUT_SECONDS,
           handler: ingress,
         },
       ],

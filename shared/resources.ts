@@ -8,6 +8,12 @@ import { CONNECTORS, type ConnectorName } from './connectors.ts';
 /** The path Stripe posts events to (DESIGN §3): the API Gateway route and the local host's. */
 export const WEBHOOK_PATH = '/webhooks/stripe';
 
+/**
+ * The ingress function's timeout. Stripe waits for the answer; anything slower is better retried
+ * by Stripe. It is also how long an idempotency lock lives when the function dies.
+ */
+export const INGRESS_TIMEOUT_SECONDS = 15;
+
 /** The ledger table (DESIGN §4): single-table design with two sparse GSIs. */
 export const LEDGER_TABLE = {
   localName: 'switchyard-ledger',

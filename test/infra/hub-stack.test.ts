@@ -9,6 +9,7 @@ import { ENV, queueUrlEnv } from '../../shared/config.ts';
 import {
   CONNECTOR_QUEUE_DEFAULTS,
   CONNECTOR_QUEUES,
+  INGRESS_TIMEOUT_SECONDS,
   PAYLOAD_BUCKET,
   WEBHOOK_PATH,
 } from '../../shared/resources.ts';
@@ -63,6 +64,10 @@ describe('ingress function', () => {
     expect(ingress?.Architectures).toEqual(['arm64']);
     expect(ingress?.TracingConfig).toEqual({ Mode: 'Active' });
     expect(ingress?.Handler).toBe('index.handler');
+  });
+
+  it('times out when the local runtime does (one INGRESS_TIMEOUT_SECONDS for both)', () => {
+    expect(ingress?.Timeout).toBe(INGRESS_TIMEOUT_SECONDS);
   });
 
   it('logs to its own log group with a retention', () => {
