@@ -4,16 +4,16 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectorName } from '../shared/connectors.ts';
-import type { LocalNames, ProvisionedQueue } from './provision.ts';
 
 export interface RuntimeInfo {
   pid: number;
   startedAt: string;
   webhookUrl: string;
-  endpoints: { dynamodb: string; sqs: string; s3: string };
-  names: LocalNames;
-  queues: Record<ConnectorName, ProvisionedQueue>;
+  /**
+   * The environment the hub's functions run with, less the webhook secret: the CLI reads its
+   * settings from it exactly as it reads a deployed hub's.
+   */
+  env: Record<string, string>;
   dynamodbPid: number | undefined;
 }
 

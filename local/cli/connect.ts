@@ -5,8 +5,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
 import {
-  DEFAULT_LEDGER_TTL_DAYS,
-  DEFAULT_REGION,
   type Env,
   hasDeployedLedger,
   parseInspectConfig,
@@ -29,25 +27,28 @@ export class NotConnectedError extends Error {}
 
 /** Connects the CLI to the hub it should inspect; `close()` it when done. */
 export function connect(env: Env): Inspection {
-  if (hasDeployedLedger(env)) {
-    const config = parseInspectConfig(env);
-    const documents = createDocumentClient(config.aws);
-    const sqs = createSqsClient(config.aws);
-    return {
-      where: `ledger ${config.ledgerTable} in ${config.aws.region}`,
-      ledger: new Ledger({
-        client: documents,
-        tableName: config.ledgerTable,
-        ttlDays: config.ledgerTtlDays,
-      }),
-      sqs,
-      queueUrls: config.queueUrls,
-      close: () => {
-        documents.destroy();
-        sqs.destroy();
-      },
-    };
-  }
+  const local = hasDeployedLedger(env) ? undefined : runningLocalHub(env);
+  const config = parseInspectConfig(local?.env ?? env);
+  const documents = createDocumentClient(config.aws);
+  const sqs = createSqsClient(config.aws);
+  return {
+    where: local?.where ?? `ledger ${config.ledgerTable} in ${config.aws.region}`,
+    ledger: new Ledger({
+      client: documents,
+      tableName: config.ledgerTable,
+      ttlDays: config.ledgerTtlDays,
+    }),
+    sqs,
+    queueUrls: config.queueUrls,
+    close: () => {
+      documents.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+/** The environment of the local hub `npm start` is running, from its runtime file. */
+function runningLocalHub(env: Env): { env: Env; where: string } {
   const { dataDir } = parseLocalConfig(env);
   const runtime = readRuntime(dataDir);
   if (!runtime || !isOurProcess(runtime.pid, HUB_MARKER)) {
@@ -55,28 +56,5 @@ export function connect(env: Env): Inspection {
       `No local hub is running (nothing live in ${dataDir}/runtime.json). Start it with \`npm start\`, or set LEDGER_TABLE (and QUEUE_URL_*) with AWS credentials to inspect a deployed hub.`,
     );
   }
-  const aws = { region: DEFAULT_REGION, endpoints: runtime.endpoints };
-  const documents = createDocumentClient(aws);
-  const sqs = createSqsClient(aws);
-  const queueUrls: Partial<Record<ConnectorName, string>> = {};
-  for (const [connector, q] of Object.entries(runtime.queues) as [
-    ConnectorName,
-    { queueUrl: string },
-  ][]) {
-    queueUrls[connector] = q.queueUrl;
-  }
-  return {
-    where: `local hub (pid ${runtime.pid}, ${runtime.webhookUrl})`,
-    ledger: new Ledger({
-      client: documents,
-      tableName: runtime.names.ledgerTable,
-      ttlDays: DEFAULT_LEDGER_TTL_DAYS,
-    }),
-    sqs,
-    queueUrls,
-    close: () => {
-      documents.destroy();
-      sqs.destroy();
-    },
-  };
+  return { env: runtime.env, where: `local hub (pid ${runtime.pid}, ${runtime.webhookUrl})` };
 }

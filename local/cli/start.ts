@@ -66,9 +66,12 @@ export async function start(args: string[], env: Env): Promise<number> {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     webhookUrl: hub.webhookUrl,
-    endpoints: hub.endpoints,
-    names: hub.names,
-    queues: hub.queues,
+    env: Object.fromEntries(
+      Object.entries(hub.env).filter(
+        (entry): entry is [string, string] =>
+          entry[0] !== ENV.webhookSecret && entry[1] !== undefined,
+      ),
+    ),
     dynamodbPid: hub.dynamodbPid,
   });
 

@@ -95,7 +95,9 @@ describe('switchyard start', () => {
     expect(first.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/stripe$/);
     expect(first.secret).toMatch(/^whsec_/);
     expect(readFileSync(join(dataDir, 'webhook-secret'), 'utf8').trim()).toBe(first.secret);
-    const runtime = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as RuntimeInfo;
+    const runtimeText = readFileSync(join(dataDir, 'runtime.json'), 'utf8');
+    const runtime = JSON.parse(runtimeText) as RuntimeInfo;
+    expect(runtimeText).not.toContain(first.secret);
 
     // Act: an event in, inspected from another process, then Ctrl-C.
     const body = JSON.stringify(event);
