@@ -61,6 +61,7 @@ export interface IngressDependencies {
 interface ProcessInput {
   event: StripeEvent;
   rawBody: string;
+  payloadBytes: number;
   /** Set when the fan-out finished, so a failure to save COMPLETE is not mistaken for ours. */
   completed?: IngressReceipt;
 }
@@ -119,8 +120,7 @@ export function createIngress(deps: IngressDependencies) {
   }
 
   async function recordAndFanOut(input: ProcessInput): Promise<IngressReceipt> {
-    const { event, rawBody } = input;
-    const payloadBytes = Buffer.byteLength(rawBody, 'utf8');
+    const { event, rawBody, payloadBytes } = input;
     const routes = [...router.route(event.type)];
     // One threshold serves both limits: a payload that fits an SQS message fits a ledger item.
     const payloadRef: PayloadRef | undefined = fitsInMessage(payloadBytes)
@@ -173,9 +173,10 @@ export function createIngress(deps: IngressDependencies) {
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> {
     const rawBody = decodeBody(request);
+    const payloadBytes = Buffer.byteLength(rawBody, 'utf8');
     let input: ProcessInput | undefined;
     try {
-      if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) {
+      if (payloadBytes > MAX_BODY_BYTES) {
         throw new RejectedRequestError({
           statusCode: 413,
           reason: 'payload_too_large',
@@ -187,7 +188,7 @@ export function createIngress(deps: IngressDependencies) {
         signature: request.headers?.['stripe-signature'],
         secrets: await deps.secrets(),
       });
-      input = { event, rawBody };
+      input = { event, rawBody, payloadBytes };
       idempotencyConfig.registerLambdaContext(context);
       const receipt = (await processOnce(input)) as IngressReceipt;
       return answerReceipt({
