@@ -65,7 +65,7 @@ async function createTable(
 }
 
 /** The ledger and idempotency tables, with their GSIs and TTL; existing tables are kept. */
-export async function provisionTables(client: DynamoDBClient, names: LocalNames): Promise<void> {
+async function provisionTables(client: DynamoDBClient, names: LocalNames): Promise<void> {
   const { byObject, byStatus } = LEDGER_TABLE.indexes;
   await createTable(
     client,
@@ -118,7 +118,7 @@ export interface ProvisionedQueue {
 }
 
 /** Each connector's queue with its dead-letter queue and redrive policy. */
-export async function provisionQueues(
+async function provisionQueues(
   client: SQSClient,
   names: LocalNames,
 ): Promise<Record<ConnectorName, ProvisionedQueue>> {
@@ -157,7 +157,7 @@ export async function provisionQueues(
 }
 
 /** The payload bucket. */
-export async function provisionBucket(client: S3Client, names: LocalNames): Promise<void> {
+async function provisionBucket(client: S3Client, names: LocalNames): Promise<void> {
   await client.send(new CreateBucketCommand({ Bucket: names.payloadBucket }));
 }
 

@@ -17,8 +17,6 @@ export const DELIVERY_STATUS = {
 
 export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STATUS];
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.values(DELIVERY_STATUS);
-
 /** Statuses that need attention; only these are on the status index (it is sparse). */
 export const ATTENTION_STATUSES = [
   DELIVERY_STATUS.PENDING,

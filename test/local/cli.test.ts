@@ -2,7 +2,7 @@
  * `switchyard trace` and `status` against a running local hub: what support and finance see.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Inspection } from '../../local/cli/connect.ts';
+import { connect, type Inspection } from '../../local/cli/connect.ts';
 import { formatStatus, status } from '../../local/cli/status.ts';
 import { formatTrace, trace } from '../../local/cli/trace.ts';
 import { PermanentError } from '../../shared/errors.ts';
@@ -27,16 +27,12 @@ beforeAll(async () => {
       },
     },
   });
-  inspection = {
-    where: 'test hub',
-    ledger: hub.ledger,
-    sqs: hub.sqs,
-    queueUrls: Object.fromEntries(Object.entries(hub.queues).map(([c, q]) => [c, q.queueUrl])),
-    close: () => undefined,
-  };
+  // The hub's own environment names its ledger and queues, as a deployed hub's would.
+  inspection = connect(hub.env);
 });
 
 afterAll(async () => {
+  inspection?.close();
   await hub?.stop();
 });
 

@@ -1,10 +1,7 @@
 /** A hub on the run's shared local servers, and what the tests do with it over HTTP. */
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type Hub, type HubOptions, startHub } from '../../local/hub.ts';
+import { queueDepth } from '../../local/queue-depth.ts';
 import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
@@ -67,17 +64,8 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     },
     async depth(connector, depthOptions = {}) {
       const queue = hub.queues[connector];
-      const result = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: depthOptions.dlq ? queue.dlqUrl : queue.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const a = result.Attributes ?? {};
-      return (
-        Number(a.ApproximateNumberOfMessages ?? 0) +
-        Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)
-      );
+      const d = await queueDepth(sqs, depthOptions.dlq ? queue.dlqUrl : queue.queueUrl);
+      return d.visible + d.inFlight;
     },
     async drain(connector) {
       const bodies: string[] = [];
