@@ -10,7 +10,8 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { HubStack, livemodeFromContext, routingTableFromContext } from './hub-stack.ts';
+import { livemodeFromContext, routingTableFromContext } from './context.ts';
+import { HubStack } from './hub-stack.ts';
 
 const app = new App();
 

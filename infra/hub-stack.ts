@@ -26,7 +26,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/config.ts';
 import { CONNECTORS, type ConnectorName } from '../shared/connectors.ts';
-import { DEFAULT_ROUTES, parseRoutingTable, type RoutingTable } from '../shared/events/routing.ts';
+import { DEFAULT_ROUTES, type RoutingTable } from '../shared/events/routing.ts';
 import { INGRESS_METRICS } from '../shared/ingress/metrics.ts';
 import {
   CONNECTOR_QUEUES,
@@ -38,6 +38,7 @@ import {
 } from '../shared/resources.ts';
 import { ConnectorQueue } from './constructs/connector-queue.ts';
 import { functionEntry, HubFunction } from './constructs/hub-function.ts';
+import { routingTableFromContext } from './context.ts';
 
 export interface HubStackProps extends StackProps {
   /** Whether this deployment takes live-mode Stripe events (true) or test-mode ones (false). */
@@ -281,47 +282,6 @@ export class HubStack extends Stack {
     for (const alarm of [serverErrors, functionErrors, signatureRejected]) {
       alarm.addAlarmAction(action);
     }
-  }
-}
-
-/**
- * Reads the `livemode` context value (`cdk synth -c livemode=true`); defaults to test mode.
- * Anything but true/false fails, so a typo never deploys the wrong mode.
- */
-export function livemodeFromContext(value: unknown): boolean {
-  if (value === undefined || value === false || value === 'false') return false;
-  if (value === true || value === 'true') return true;
-  throw new Error(`Context "livemode" is ${JSON.stringify(value)}: set it to true or false.`);
-}
-
-/**
- * Reads the `routingTable` context value (`cdk synth -c routingTable='{"warehouse":["*"]}'`): a
- * JSON string, or an object when set in cdk.json. Returns undefined when unset (DEFAULT_ROUTES);
- * anything that is not a valid routing table fails synthesis with a message naming `source`.
- */
-export function routingTableFromContext(
-  value: unknown,
-  source = 'Context "routingTable"',
-): RoutingTable | undefined {
-  if (value === undefined || value === '') return undefined;
-  let parsed = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch (cause) {
-      throw new Error(
-        `${source} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): set it to an object such as '{"salesforce":["customer.*"],"warehouse":["*"]}'.`,
-        { cause },
-      );
-    }
-  }
-  try {
-    return parseRoutingTable(parsed);
-  } catch (cause) {
-    throw new Error(
-      `${source} is not a routing table: ${cause instanceof Error ? cause.message : String(cause)}.`,
-      { cause },
-    );
   }
 }
 

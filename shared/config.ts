@@ -7,7 +7,7 @@
  */
 import { CONNECTORS, type ConnectorName } from './connectors.ts';
 import { PermanentError } from './errors.ts';
-import { DEFAULT_ROUTES, parseRoutingTable, type RoutingTable } from './events/routing.ts';
+import { DEFAULT_ROUTES, type RoutingTable, readRoutingTable } from './events/routing.ts';
 
 /** Environment variable names, shared by the CDK stack, the local runtime and the functions. */
 export const ENV = {
@@ -209,20 +209,10 @@ export function parseIngressConfig(env: Env): IngressConfig {
 }
 
 function parseRoutingJson(raw: string): RoutingTable {
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
-  } catch (cause) {
-    throw new ConfigError(
-      `${ENV.routingTable} is not valid JSON: set it to an object such as {"salesforce": ["customer.*"], "warehouse": ["*"]}.`,
-      { cause },
-    );
-  }
-  try {
-    return parseRoutingTable(parsed);
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new ConfigError(`${ENV.routingTable} is not a routing table: ${detail}`, { cause });
+    return readRoutingTable(raw, ENV.routingTable);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
 

@@ -87,6 +87,32 @@ export function parseRoutingTable(value: unknown): RoutingTable {
   return table;
 }
 
+/**
+ * Reads a routing table from configuration: JSON text (an environment variable, a CDK context
+ * value) or a value already parsed (cdk.json). `source` names the setting in the error message.
+ */
+export function readRoutingTable(value: unknown, source: string): RoutingTable {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (cause) {
+      throw new Error(
+        `${source} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}): set it to an object such as {"salesforce": ["customer.*"], "warehouse": ["*"]}.`,
+        { cause },
+      );
+    }
+  }
+  try {
+    return parseRoutingTable(parsed);
+  } catch (cause) {
+    throw new Error(
+      `${source} is not a routing table: ${cause instanceof Error ? cause.message : String(cause)}.`,
+      { cause },
+    );
+  }
+}
+
 function matches(pattern: string, type: string): boolean {
   if (pattern === '*') return true;
   if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));

@@ -1,6 +1,6 @@
 /** The `livemode` context value of the CDK app (`cdk synth -c livemode=true`). */
 import { describe, expect, it } from 'vitest';
-import { livemodeFromContext } from '../../infra/hub-stack.ts';
+import { livemodeFromContext } from '../../infra/context.ts';
 
 describe('livemode context', () => {
   it('defaults to test mode and accepts booleans or their strings', () => {

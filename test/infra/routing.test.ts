@@ -3,7 +3,7 @@
  * ingress may send only to the queues of connectors that take at least one event type.
  */
 import { describe, expect, it } from 'vitest';
-import { routingTableFromContext } from '../../infra/hub-stack.ts';
+import { routingTableFromContext } from '../../infra/context.ts';
 import { ENV, parseIngressConfig, queueUrlEnv } from '../../shared/config.ts';
 import { CONNECTORS } from '../../shared/connectors.ts';
 import { DEFAULT_ROUTES } from '../../shared/events/routing.ts';
