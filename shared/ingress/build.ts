@@ -11,7 +11,12 @@ import {
   createSqsClient,
   loadS3Client,
 } from '../aws.ts';
-import { type IngressConfig, parseSecretList, type WebhookSecretSource } from '../config.ts';
+import {
+  ConfigError,
+  type IngressConfig,
+  parseSecretList,
+  type WebhookSecretSource,
+} from '../config.ts';
 import { Router } from '../events/routing.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { PayloadStore } from '../queue/payload-store.ts';
@@ -32,7 +37,7 @@ function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string
     const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(source.secretArn, { maxAge: SECRET_CACHE_SECONDS });
     if (typeof value !== 'string') {
-      throw new Error(
+      throw new ConfigError(
         `Secret ${source.secretArn} has no string value: store the whsec_… secrets comma-separated.`,
       );
     }
