@@ -1,0 +1,45 @@
+/** Helpers every resource module uses: path ids, updates that emit `*.updated`, deletions. */
+import { invalidParam } from '../errors.ts';
+import type { SimRequest } from '../router.ts';
+import type { StripeRecord, World } from '../world.ts';
+
+/** The `:name` segment of the request path. */
+export function pathId(request: SimRequest, name = 'id'): string {
+  const value = request.pathParams[name];
+  if (value === undefined || value === '') throw invalidParam(name, `Missing ${name} in the path.`);
+  return value;
+}
+
+/** A GET of one object: no parameters but `expand`. */
+export function retrieve(type: string, noun?: string): (request: SimRequest) => StripeRecord {
+  return (request) => {
+    request.params.done();
+    return request.world.get(type, pathId(request), noun === undefined ? {} : { noun });
+  };
+}
+
+/**
+ * Applies `changes` to `object` and, when anything really changed, emits `eventType` with
+ * `previous_attributes` holding the old values of the changed fields, as Stripe does.
+ */
+export function applyChanges(
+  world: World,
+  object: StripeRecord,
+  changes: Record<string, unknown>,
+  eventType: string,
+): Record<string, unknown> {
+  const previous: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (JSON.stringify(object[key]) === JSON.stringify(value)) continue;
+    previous[key] = object[key] === undefined ? null : structuredClone(object[key]);
+    object[key] = value;
+  }
+  if (Object.keys(previous).length > 0) world.emit(eventType, object, previous);
+  return previous;
+}
+
+/** What Stripe answers to a DELETE: `{id, object, deleted: true}`. */
+export function deletedObject(object: StripeRecord): StripeRecord {
+  return { id: object.id, object: object.object, deleted: true };
+}

@@ -1,0 +1,173 @@
+/** `/v1/customers`: create, retrieve, update, delete, list; their events. */
+import type Stripe from 'stripe';
+import { mergeMetadata, type Params } from '../form.ts';
+import type { Route } from '../router.ts';
+import { customerShape } from '../shapes/core.ts';
+import { createdFilter, newId, type StripeRecord, type World } from '../world.ts';
+import { applyChanges, deletedObject, pathId, retrieve } from './common.ts';
+import { attachPaymentMethod } from './payment-methods.ts';
+
+const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
+
+function address(params: Params, key: string): Stripe.Address | null | undefined {
+  if (params.isEmpty(key)) {
+    params.string(key);
+    return null;
+  }
+  const a = params.object(key);
+  if (a === undefined) return undefined;
+  const out = {
+    city: a.string('city') ?? null,
+    country: a.string('country') ?? null,
+    line1: a.string('line1') ?? null,
+    line2: a.string('line2') ?? null,
+    postal_code: a.string('postal_code') ?? null,
+    state: a.string('state') ?? null,
+  };
+  a.done();
+  return out;
+}
+
+/** Reads the fields create and update share; `undefined` means "not sent". */
+function readFields(world: World, params: Params) {
+  const invoiceSettings = params.object('invoice_settings');
+  const defaultPaymentMethod = invoiceSettings?.string('default_payment_method');
+  invoiceSettings?.done();
+  if (defaultPaymentMethod) world.get('payment_method', defaultPaymentMethod, { param: 'invoice_settings[default_payment_method]', noun: 'PaymentMethod' });
+  const locales = params.strings('preferred_locales');
+  return {
+    email: params.string('email'),
+    name: params.string('name'),
+    phone: params.string('phone'),
+    description: params.string('description'),
+    address: address(params, 'address'),
+    tax_exempt: params.enum('tax_exempt', TAX_EXEMPT),
+    preferred_locales: locales,
+    balance: params.integer('balance'),
+    metadata: params.metadata(),
+    defaultPaymentMethod,
+  };
+}
+
+function createCustomer(world: World, params: Params): StripeRecord {
+  const fields = readFields(world, params);
+  const paymentMethod = params.string('payment_method');
+  const testClock = params.string('test_clock');
+  params.done();
+  if (testClock) world.get('test_helpers.test_clock', testClock, { param: 'test_clock', noun: 'test clock' });
+  const id = newId('cus', 14);
+  const customer = world.insert(
+    customerShape({
+      id,
+      created: testClock ? world.timeFor(null) : world.now(),
+      email: fields.email ?? null,
+      name: fields.name ?? null,
+      phone: fields.phone ?? null,
+      description: fields.description ?? null,
+      address: fields.address ?? null,
+      tax_exempt: fields.tax_exempt ?? 'none',
+      preferred_locales: fields.preferred_locales ?? [],
+      balance: fields.balance ?? 0,
+      metadata: mergeMetadata({}, fields.metadata),
+      test_clock: testClock ?? null,
+    }),
+  );
+  if (testClock) customer.created = world.timeFor(id);
+  world.emit('customer.created', customer);
+  if (paymentMethod) {
+    attachPaymentMethod(world, paymentMethod, id);
+  }
+  const defaultPm = fields.defaultPaymentMethod ?? (paymentMethod ? lastAttached(world, id) : undefined);
+  if (defaultPm) {
+    applyChanges(
+      world,
+      customer,
+      { invoice_settings: { ...(customer.invoice_settings as object), default_payment_method: defaultPm } },
+      'customer.updated',
+    );
+  }
+  return customer;
+}
+
+function lastAttached(world: World, customerId: string): string | undefined {
+  return world.all('payment_method').filter((pm) => pm.customer === customerId).at(-1)?.id;
+}
+
+function updateCustomer(world: World, id: string, params: Params): StripeRecord {
+  const customer = world.get('customer', id);
+  const fields = readFields(world, params);
+  params.done();
+  const settings = customer.invoice_settings as Record<string, unknown>;
+  applyChanges(
+    world,
+    customer,
+    {
+      email: fields.email,
+      name: fields.name,
+      phone: fields.phone,
+      description: fields.description,
+      address: fields.address,
+      tax_exempt: fields.tax_exempt,
+      preferred_locales: fields.preferred_locales,
+      balance: fields.balance,
+      metadata: fields.metadata === undefined ? undefined : mergeMetadata(customer.metadata as Record<string, string>, fields.metadata),
+      invoice_settings:
+        fields.defaultPaymentMethod === undefined
+          ? undefined
+          : { ...settings, default_payment_method: fields.defaultPaymentMethod || null },
+    },
+    'customer.updated',
+  );
+  return customer;
+}
+
+function deleteCustomer(world: World, id: string): StripeRecord {
+  const customer = world.get('customer', id);
+  customer.deleted = true;
+  world.emit('customer.deleted', { ...customer, deleted: undefined } as StripeRecord);
+  return deletedObject(customer);
+}
+
+/** Customers; deleting one emits customer.deleted (its subscriptions' module cancels them). */
+export function customerRoutes(): Route[] {
+  return [
+    { method: 'POST', path: '/v1/customers', handle: ({ world, params }) => createCustomer(world, params) },
+    { method: 'GET', path: '/v1/customers/:id', handle: retrieve('customer') },
+    {
+      method: 'POST',
+      path: '/v1/customers/:id',
+      handle: (request) => updateCustomer(request.world, pathId(request), request.params),
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/customers/:id',
+      handle: (request) => {
+        request.params.done();
+        return deleteCustomer(request.world, pathId(request));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/customers',
+      handle: ({ world, params }) => {
+        const email = params.string('email');
+        const testClock = params.string('test_clock');
+        const created = createdFilter(params);
+        const list = world.paginate(
+          world
+            .all('customer')
+            .filter(
+              (c) =>
+                (email === undefined || c.email === email) &&
+                (testClock === undefined || c.test_clock === testClock) &&
+                created(c.created as number),
+            ),
+          params,
+          '/v1/customers',
+        );
+        params.done();
+        return list;
+      },
+    },
+  ];
+}

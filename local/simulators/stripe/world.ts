@@ -1,0 +1,312 @@
+/**
+ * The simulator's state: every object by id, the event log, time (real or per test clock), and
+ * what each API request is (for `event.request`). Handlers run one at a time and never await, so
+ * each request changes the world atomically, as a Stripe API call does.
+ */
+import { randomBytes } from 'node:crypto';
+import { STRIPE_API_VERSION } from '../../../shared/events/api-version.ts';
+import { invalidParam, resourceMissing } from './errors.ts';
+import type { Params } from './form.ts';
+import type { WebhookSender } from './webhooks.ts';
+
+/** A stored Stripe object: plain JSON, as the API renders it. */
+export interface StripeRecord {
+  id: string;
+  object: string;
+  [field: string]: unknown;
+}
+
+/** A Stripe list object (`{object: 'list', data, has_more, url}`). */
+export interface ListObject<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A Stripe-like id: `prefix_` then 24 random base62 characters. */
+export function newId(prefix: string, length = 24): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const byte of bytes) out += ALPHABET[byte % ALPHABET.length];
+  return `${prefix}_${out}`;
+}
+
+/** What the current API request was, for the `request` field of the events it causes. */
+export interface RequestInfo {
+  id: string | null;
+  idempotencyKey: string | null;
+}
+
+/** Events older than this are neither listed nor retrievable, as on Stripe. */
+export const EVENT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
+
+export interface WorldOptions {
+  /** The current Unix time in seconds; tests move it. */
+  now?: () => number;
+  webhooks: WebhookSender;
+  /** How long an ACH debit stays `processing` before it settles. */
+  achSettlementMs?: number;
+}
+
+/** All simulated state. One per simulator. */
+export class World {
+  readonly webhooks: WebhookSender;
+  readonly achSettlementMs: number;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #now: () => number;
+  readonly #objects = new Map<string, { type: string; object: StripeRecord; seq: number }>();
+  readonly #events: StripeRecord[] = [];
+  #seq = 0;
+  #lastEventCreated = 0;
+  readonly #listeners = new Map<string, ((object: StripeRecord) => void)[]>();
+  /** Set while a request is being handled; background work (settlement, clocks) has none. */
+  request: RequestInfo = { id: null, idempotencyKey: null };
+
+  constructor(options: WorldOptions) {
+    this.webhooks = options.webhooks;
+    this.achSettlementMs = options.achSettlementMs ?? 2_000;
+    this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  /** Real time (seconds), for events and objects that are not on a test clock. */
+  now(): number {
+    return this.#now();
+  }
+
+  /** The time an object of this customer lives in: its test clock's frozen time, or now. */
+  timeFor(customerId: string | null | undefined): number {
+    if (customerId) {
+      const customer = this.find(customerId);
+      const clockId = customer?.test_clock;
+      if (typeof clockId === 'string') {
+        const clock = this.find(clockId);
+        if (typeof clock?.frozen_time === 'number') return clock.frozen_time;
+      }
+    }
+    return this.now();
+  }
+
+  /**
+   * Runs `work` later, outside any request (as Stripe's own background processes do: ACH
+   * settlement, for one). Errors are kept from the event loop; stop() cancels what is pending.
+   */
+  later(ms: number, work: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.request = { id: null, idempotencyKey: null };
+      try {
+        work();
+      } catch (error) {
+        console.error(`Stripe simulator background work failed: ${String(error)}`);
+      }
+    }, ms);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  /** Cancels background work. */
+  stop(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** Adds a webhook endpoint with a known secret (how `npm start` wires the hub). */
+  addWebhookEndpoint(input: {
+    url: string;
+    secret: string;
+    enabledEvents?: string[];
+    description?: string;
+  }): StripeRecord {
+    const endpoint: StripeRecord = {
+      id: newId('we'),
+      object: 'webhook_endpoint',
+      api_version: STRIPE_API_VERSION,
+      application: null,
+      created: this.now(),
+      description: input.description ?? null,
+      enabled_events: input.enabledEvents ?? ['*'],
+      livemode: false,
+      metadata: {},
+      status: 'enabled',
+      url: input.url,
+    };
+    this.insert(endpoint);
+    this.webhooks.endpoints.push({
+      id: endpoint.id,
+      url: input.url,
+      secret: input.secret,
+      enabledEvents: input.enabledEvents ?? ['*'],
+      enabled: true,
+    });
+    return endpoint;
+  }
+
+  /** Stores a new object (a shape builder's output) and returns it as the stored record. */
+  /** Applies an endpoint's url, events and status to where deliveries go. */
+  syncWebhookEndpoint(endpoint: StripeRecord): void {
+    const target = this.webhooks.endpoints.find((e) => e.id === endpoint.id);
+    if (target === undefined) return;
+    target.url = endpoint.url as string;
+    target.enabledEvents = endpoint.enabled_events as string[];
+    target.enabled = endpoint.status === 'enabled' && endpoint.deleted !== true;
+  }
+
+  insert(object: { id: string; object: string }): StripeRecord {
+    const record = object as unknown as StripeRecord;
+    this.#objects.set(record.id, { type: record.object, object: record, seq: this.#seq++ });
+    return record;
+  }
+
+  /** The object with this id, of any type, if it exists. */
+  find(id: string): StripeRecord | undefined {
+    return this.#objects.get(id)?.object;
+  }
+
+  /**
+   * The object of `type` with this id, or Stripe's 404 naming the resource (e.g. "No such
+   * customer: 'cus_…'"). `param` is the request parameter that held the id.
+   */
+  get<T extends StripeRecord = StripeRecord>(
+    type: string,
+    id: string,
+    options: { param?: string; noun?: string } = {},
+  ): T {
+    const entry = this.#objects.get(id);
+    if (entry === undefined || entry.type !== type || entry.object.deleted === true) {
+      throw resourceMissing(options.noun ?? type.replaceAll('_', ''), id, options.param ?? 'id');
+    }
+    return entry.object as T;
+  }
+
+  remove(id: string): void {
+    this.#objects.delete(id);
+  }
+
+  /** All live objects of a type, oldest first. */
+  all<T extends StripeRecord = StripeRecord>(type: string): T[] {
+    const out: T[] = [];
+    for (const entry of this.#objects.values()) {
+      if (entry.type === type && entry.object.deleted !== true) out.push(entry.object as T);
+    }
+    return out;
+  }
+
+  /**
+   * Records an event for a state change and hands it to the webhook sender. The snapshot is a
+   * copy, so later changes never alter an event already recorded.
+   */
+  emit(type: string, object: StripeRecord, previousAttributes?: Record<string, unknown>): StripeRecord {
+    // Events keep the order they happened in even within one second.
+    const created = Math.max(this.now(), this.#lastEventCreated);
+    this.#lastEventCreated = created;
+    const event: StripeRecord = {
+      id: newId('evt'),
+      object: 'event',
+      api_version: STRIPE_API_VERSION,
+      created,
+      data: {
+        object: structuredClone(object),
+        ...(previousAttributes && Object.keys(previousAttributes).length > 0
+          ? { previous_attributes: structuredClone(previousAttributes) }
+          : {}),
+      },
+      livemode: false,
+      pending_webhooks: this.webhooks.targetsFor(type).length,
+      request: { id: this.request.id, idempotency_key: this.request.idempotencyKey },
+      type,
+    };
+    this.#events.push(event);
+    this.insert(event);
+    this.webhooks.enqueue(event);
+    for (const listener of this.#listeners.get(type) ?? []) listener(object);
+    return event;
+  }
+
+  /**
+   * Runs `listener` with the live object right after every `type` event, in the same request:
+   * how one part of the billing engine reacts to another (an invoice to its payment settling, a
+   * subscription to its invoice being paid) without the two importing each other.
+   */
+  listen(type: string, listener: (object: StripeRecord) => void): void {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+  }
+
+  /** Recorded events, oldest first, within Stripe's 30-day retention. */
+  events(): StripeRecord[] {
+    const oldest = this.now() - EVENT_RETENTION_SECONDS;
+    return this.#events.filter((e) => (e.created as number) >= oldest);
+  }
+
+  /** Every event ever recorded, oldest first (tests compare it with what the hub received). */
+  allEvents(): StripeRecord[] {
+    return [...this.#events];
+  }
+
+  /**
+   * Stripe's cursor pagination over `items` (newest first): `limit` (1–100, default 10),
+   * `starting_after` and `ending_before`, which must name an object in the list.
+   */
+  paginate<T extends StripeRecord>(items: T[], params: Params, url: string): ListObject<T> {
+    const limit = params.integer('limit', { min: 1, max: 100 }) ?? 10;
+    const after = params.string('starting_after');
+    const before = params.string('ending_before');
+    if (after !== undefined && before !== undefined) {
+      throw invalidParam(
+        'ending_before',
+        'You may only specify one of these parameters: ending_before, starting_after.',
+      );
+    }
+    const ordered = [...items].sort(newestFirst(this.#objects));
+    if (after !== undefined) {
+      const index = ordered.findIndex((item) => item.id === after);
+      if (index === -1) throw resourceMissing(nounOf(items, url), after, 'starting_after');
+      const rest = ordered.slice(index + 1);
+      return { object: 'list', data: rest.slice(0, limit), has_more: rest.length > limit, url };
+    }
+    if (before !== undefined) {
+      const index = ordered.findIndex((item) => item.id === before);
+      if (index === -1) throw resourceMissing(nounOf(items, url), before, 'ending_before');
+      const head = ordered.slice(0, index);
+      const page = head.slice(Math.max(0, head.length - limit));
+      return { object: 'list', data: page, has_more: head.length > limit, url };
+    }
+    return { object: 'list', data: ordered.slice(0, limit), has_more: ordered.length > limit, url };
+  }
+}
+
+function newestFirst(
+  objects: Map<string, { seq: number }>,
+): (a: StripeRecord, b: StripeRecord) => number {
+  return (a, b) => {
+    const byCreated = ((b.created as number) ?? 0) - ((a.created as number) ?? 0);
+    if (byCreated !== 0) return byCreated;
+    return (objects.get(b.id)?.seq ?? 0) - (objects.get(a.id)?.seq ?? 0);
+  };
+}
+
+function nounOf(items: StripeRecord[], url: string): string {
+  return items[0]?.object ?? url.split('/').filter(Boolean).at(-1) ?? 'object';
+}
+
+/** Filters by a `created` parameter: a timestamp, or `created[gt|gte|lt|lte]`. */
+export function createdFilter(params: Params, key = 'created'): (created: number) => boolean {
+  const kind = params.kind(key);
+  const range = kind === 'object' ? params.object(key) : undefined;
+  if (range === undefined) {
+    const exact = params.integer(key);
+    return (created) => exact === undefined || created === exact;
+  }
+  const gt = range.integer('gt');
+  const gte = range.integer('gte');
+  const lt = range.integer('lt');
+  const lte = range.integer('lte');
+  range.done();
+  return (created) =>
+    (gt === undefined || created > gt) &&
+    (gte === undefined || created >= gte) &&
+    (lt === undefined || created < lt) &&
+    (lte === undefined || created <= lte);
+}
