@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `switchyard` command: `start` runs the hub on this machine, `trace` and `status` inspect it.
+// The `switchyard` command: `start` runs the hub on this machine, `trace` and `status` inspect it,
+// `scenario` plays a billing story through the Stripe API.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   console.error(

@@ -1,13 +1,15 @@
 /**
  * The whole hub on one machine (DESIGN §6): local AWS-compatible servers, the resources from
- * `shared/resources.ts`, the ingress behind an API Gateway-like HTTP host, and an SQS poller per
- * connector that has a consumer. `npm start` and the end-to-end tests both run this.
+ * `shared/resources.ts`, the ingress behind an API Gateway-like HTTP host, an SQS poller per
+ * connector that has a consumer, and, if asked, the Stripe simulator with a webhook endpoint
+ * pointing at the ingress. `npm start` and the end-to-end tests both run this.
  */
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { createSqsClient } from '../shared/aws.ts';
 import {
+  ConfigError,
   DEFAULT_REGION,
   dlqUrlEnv,
   ENV,
@@ -15,6 +17,7 @@ import {
   parseConsumerConfig,
   parseIngressConfig,
   queueUrlEnv,
+  type StripeApiConfig,
 } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
 import { buildIngress } from '../shared/ingress/build.ts';
@@ -31,7 +34,31 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpHost } from './http-host.ts';
 import { type LocalNames, localNames, type ProvisionedQueue, provisionAll } from './provision.ts';
 import { ReadableLogger } from './readable-logger.ts';
+import {
+  SIMULATOR_API_KEY,
+  type StripeSimulator,
+  startStripeSimulator,
+} from './simulators/stripe/server.ts';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
+
+/** Webhook retries of the hub's Stripe simulator: soon enough to watch on a laptop. */
+export const LOCAL_WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [
+  1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000,
+];
+
+/**
+ * The Stripe API the hub's functions call (STRIPE_API_KEY and STRIPE_API_URL in their
+ * environment): a simulator the hub starts, which also sends its events to the hub's webhook
+ * endpoint, or a given API (real Stripe, where events come through the account's endpoints).
+ */
+export type HubStripeOptions =
+  | { simulator: { port: number; retryScheduleMs?: readonly number[] } }
+  | { api: StripeApiConfig };
+
+/** The Stripe API a running hub calls. */
+export type HubStripe =
+  | { kind: 'simulator'; url: string; simulator: StripeSimulator }
+  | { kind: 'api'; baseUrl: string | undefined };
 
 export interface HubOptions {
   port: number;
@@ -50,6 +77,8 @@ export interface HubOptions {
   logLevel?: LogLevel;
   /** One readable line per log entry (npm start) instead of Lambda's JSON lines. */
   readableLogs?: boolean;
+  /** The Stripe API for the functions; unset, they get none. */
+  stripe?: HubStripeOptions;
 }
 
 export interface Hub {
@@ -61,12 +90,38 @@ export interface Hub {
   /** The environment a Lambda function of this hub would get. */
   env: Env;
   dynamodbPid: number | undefined;
+  stripe: HubStripe | undefined;
   stop(): Promise<void>;
 }
 
+async function startSimulator(
+  port: number,
+  retryScheduleMs: readonly number[] | undefined,
+): Promise<StripeSimulator> {
+  try {
+    return await startStripeSimulator({
+      port,
+      retryScheduleMs: [...(retryScheduleMs ?? LOCAL_WEBHOOK_RETRY_SCHEDULE_MS)],
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the port is in use'
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    throw new ConfigError(
+      `The Stripe simulator could not listen on 127.0.0.1:${port} (${why}): set ${ENV.stripeSimulatorPort} to a free port (0 picks any), or set ${ENV.stripeApiKey} to call real Stripe instead.`,
+      { cause: error },
+    );
+  }
+}
+
 /**
- * Starts the whole hub: local servers (unless endpoints are given), resources, the ingress on
- * 127.0.0.1, and a poller per consumer. `stop()` ends everything it started, in reverse order.
+ * Starts the whole hub: the Stripe simulator (if `stripe` asks for it), local servers (unless
+ * endpoints are given), resources, the ingress on 127.0.0.1, and a poller per consumer.
+ * `stop()` ends everything it started, in reverse order.
  */
 export async function startHub(options: HubOptions): Promise<Hub> {
   const stops: (() => Promise<void>)[] = [];
@@ -74,6 +129,20 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    // First, so a port already taken fails before the slower servers start.
+    let stripe: HubStripe | undefined;
+    let stripeApi: StripeApiConfig | undefined;
+    if (options.stripe !== undefined && 'simulator' in options.stripe) {
+      const { port, retryScheduleMs } = options.stripe.simulator;
+      const simulator = await startSimulator(port, retryScheduleMs);
+      stops.push(() => simulator.stop());
+      stripe = { kind: 'simulator', url: simulator.url, simulator };
+      stripeApi = { apiKey: SIMULATOR_API_KEY, baseUrl: simulator.url };
+    } else if (options.stripe !== undefined) {
+      stripeApi = options.stripe.api;
+      stripe = { kind: 'api', baseUrl: stripeApi.baseUrl };
+    }
+
     let dynamo: DynamoDbLocal | undefined;
     let dynamodbEndpoint = options.dynamodbEndpoint;
     if (dynamodbEndpoint === undefined) {
@@ -113,6 +182,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       [ENV.webhookSecret]: options.webhookSecrets.join(','),
       [ENV.livemode]: String(options.livemode ?? false),
       ...(options.routingTable ? { [ENV.routingTable]: options.routingTable } : {}),
+      ...(stripeApi ? { [ENV.stripeApiKey]: stripeApi.apiKey } : {}),
+      ...(stripeApi?.baseUrl ? { [ENV.stripeApiUrl]: stripeApi.baseUrl } : {}),
     };
     for (const q of CONNECTOR_QUEUES) {
       env[queueUrlEnv(q.connector)] = queues[q.connector].queueUrl;
@@ -141,6 +212,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ],
     });
     stops.push(() => host.close());
+    const webhookUrl = `${host.url}${WEBHOOK_PATH}`;
+    if (stripe?.kind === 'simulator') {
+      stripe.simulator.world.addWebhookEndpoint({
+        url: webhookUrl,
+        secret: options.webhookSecrets[0] ?? '',
+        description: 'Switchyard hub',
+      });
+    }
 
     const pollers: SqsPoller[] = [];
     for (const [connector, logic] of Object.entries(options.consumers ?? {}) as [
@@ -174,12 +253,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
 
     return {
       url: host.url,
-      webhookUrl: `${host.url}${WEBHOOK_PATH}`,
+      webhookUrl,
       endpoints,
       names,
       queues,
       env,
       dynamodbPid: dynamo?.pid,
+      stripe,
       stop: stopAll,
     };
   } catch (error) {

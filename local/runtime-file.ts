@@ -1,23 +1,41 @@
 /**
  * `<data dir>/runtime.json`: where a running local hub can be reached. `npm start` writes it,
- * `switchyard trace` and `switchyard status` read it, and a clean shutdown removes it.
+ * `switchyard trace`, `status` and `scenario` read it, and a clean shutdown removes it.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENV, type Env } from '../shared/config.ts';
 
 export interface RuntimeInfo {
   pid: number;
   startedAt: string;
   webhookUrl: string;
   /**
-   * The environment the hub's functions run with, less the webhook secret: the CLI reads its
-   * settings from it exactly as it reads a deployed hub's.
+   * The environment the hub's functions run with, less the webhook secret and a real Stripe
+   * API key (see {@link runtimeEnv}): the CLI reads its settings from it exactly as it reads a
+   * deployed hub's.
    */
   env: Record<string, string>;
   dynamodbPid: number | undefined;
+  /** The Stripe simulator the hub started; absent when the hub calls real Stripe. */
+  stripeSimulatorUrl?: string;
 }
 
 const FILE = 'runtime.json';
+
+/**
+ * The hub's environment as the runtime file keeps it: without the webhook signing secrets, and
+ * without STRIPE_API_KEY unless it is the simulator's own (public) key. Secrets stay in memory.
+ */
+export function runtimeEnv(env: Env, options: { simulatorKey: boolean }): Record<string, string> {
+  const dropped = new Set<string>([ENV.webhookSecret]);
+  if (!options.simulatorKey) dropped.add(ENV.stripeApiKey);
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => !dropped.has(entry[0]) && entry[1] !== undefined,
+    ),
+  );
+}
 
 export function writeRuntime(dataDir: string, info: RuntimeInfo): void {
   writeFileSync(join(dataDir, FILE), `${JSON.stringify(info, null, 2)}\n`);

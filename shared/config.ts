@@ -26,10 +26,16 @@ export const ENV = {
   sqsEndpoint: 'AWS_ENDPOINT_URL_SQS',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
   dataDir: 'SWITCHYARD_DATA_DIR',
+  stripeApiKey: 'STRIPE_API_KEY',
+  stripeApiUrl: 'STRIPE_API_URL',
+  stripeSimulatorPort: 'STRIPE_SIMULATOR_PORT',
 } as const;
 
 /** The region used when AWS_REGION is unset (the laptop runtime's local servers). */
 export const DEFAULT_REGION = 'us-east-1';
+
+/** The port of the Stripe simulator `npm start` runs when STRIPE_SIMULATOR_PORT is unset (stripe-mock's). */
+export const DEFAULT_STRIPE_SIMULATOR_PORT = 12_111;
 
 /** How long ledger records are kept when LEDGER_TTL_DAYS is unset. */
 export const DEFAULT_LEDGER_TTL_DAYS = 90;
@@ -216,6 +222,79 @@ function parseRoutingJson(raw: string): RoutingTable {
   }
 }
 
+/** How the hub calls the Stripe API: its secret key, and a base URL other than api.stripe.com. */
+export interface StripeApiConfig {
+  apiKey: string;
+  /** `http(s)://host[:port]` without a path; undefined means https://api.stripe.com. */
+  baseUrl?: string;
+}
+
+const API_KEYS_PAGE = 'the Stripe Dashboard → Developers → API keys';
+
+/**
+ * Checks a secret or restricted key against the hub's mode. The message never repeats the key,
+ * only its kind, since it may end up in a log.
+ */
+function stripeApiKey(raw: string, livemode: boolean): string {
+  const name = ENV.stripeApiKey;
+  const wanted = livemode
+    ? 'a live-mode secret key (sk_live_…) or restricted key (rk_live_…)'
+    : 'a test-mode secret key (sk_test_…) or restricted key (rk_test_…)';
+  const shape = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.exec(raw);
+  if (shape === null) {
+    const kind = raw.startsWith('pk_')
+      ? 'a publishable key (pk_…), which cannot call the API'
+      : 'a value that is not a Stripe secret key';
+    throw new ConfigError(`${name} holds ${kind}: set it to ${wanted} from ${API_KEYS_PAGE}.`);
+  }
+  if (shape[2] === 'live' && !livemode) {
+    throw new ConfigError(
+      `${name} holds a live-mode key, but this hub serves test mode: set it to ${wanted}, or set ${ENV.livemode}=true to serve live mode.`,
+    );
+  }
+  if (shape[2] === 'test' && livemode) {
+    throw new ConfigError(
+      `${name} holds a test-mode key, but ${ENV.livemode} is true: set it to ${wanted}, or unset ${ENV.livemode} to serve test mode.`,
+    );
+  }
+  return raw;
+}
+
+function stripeApiUrl(env: Env): string | undefined {
+  const raw = present(env, ENV.stripeApiUrl);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  const bare =
+    url !== undefined &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '';
+  if (url === undefined || !bare) {
+    throw new ConfigError(
+      `${ENV.stripeApiUrl} is "${raw}": set it to an http(s) base URL without a path, such as http://127.0.0.1:${DEFAULT_STRIPE_SIMULATOR_PORT}, or unset it to call api.stripe.com.`,
+    );
+  }
+  return url.origin;
+}
+
+/** Parses how to call the Stripe API; throws {@link ConfigError} naming the variable. */
+export function parseStripeApiConfig(env: Env): StripeApiConfig {
+  const apiKey = stripeApiKey(
+    required(env, ENV.stripeApiKey, `your Stripe secret key (sk_test_…) from ${API_KEYS_PAGE}`),
+    boolean(env, ENV.livemode, false),
+  );
+  const baseUrl = stripeApiUrl(env);
+  return baseUrl === undefined ? { apiKey } : { apiKey, baseUrl };
+}
+
 /** Settings of `npm start`, the laptop runtime. */
 export interface LocalConfig {
   port: number;
@@ -223,19 +302,34 @@ export interface LocalConfig {
   livemode: boolean;
   dataDir: string;
   routingTable: string | undefined;
+  /** Where `npm start` runs the Stripe simulator when no STRIPE_API_KEY is set. */
+  stripeSimulatorPort: number;
+  /** The key of a real Stripe account (or STRIPE_API_URL's API); set, no simulator is started. */
+  stripeApiKey?: string;
+  stripeApiUrl?: string;
 }
 
 /** Parses `npm start`'s settings; every one has a default. */
 export function parseLocalConfig(env: Env): LocalConfig {
   const secretList = present(env, ENV.webhookSecret);
+  const livemode = boolean(env, ENV.livemode, false);
+  const apiKey = present(env, ENV.stripeApiKey);
+  const apiUrl = stripeApiUrl(env);
   return {
     // 0 picks any free port (tests); the URL printed at start says which.
     port: integer(env, ENV.port, { default: 3000, min: 0, max: 65_535 }),
     webhookSecrets:
       secretList === undefined ? undefined : parseSecretList(secretList, ENV.webhookSecret),
-    livemode: boolean(env, ENV.livemode, false),
+    livemode,
     dataDir: present(env, ENV.dataDir) ?? '.switchyard',
     routingTable: present(env, ENV.routingTable),
+    stripeSimulatorPort: integer(env, ENV.stripeSimulatorPort, {
+      default: DEFAULT_STRIPE_SIMULATOR_PORT,
+      min: 0,
+      max: 65_535,
+    }),
+    ...(apiKey === undefined ? {} : { stripeApiKey: stripeApiKey(apiKey, livemode) }),
+    ...(apiUrl === undefined ? {} : { stripeApiUrl: apiUrl }),
   };
 }
 

@@ -1,6 +1,7 @@
-/** The `switchyard` command line: start, trace, status. */
+/** The `switchyard` command line: start, trace, status, scenario. */
 import { ConfigError, type Env, processEnv } from '../../shared/config.ts';
 import { connect, type Inspection, NotConnectedError } from './connect.ts';
+import { scenario } from './scenario.ts';
 import { start } from './start.ts';
 import { formatStatus, status } from './status.ts';
 import { formatTrace, trace } from './trace.ts';
@@ -9,7 +10,10 @@ const USAGE = `Usage:
   switchyard start [--fresh]                          run the hub on this machine (npm start)
   switchyard trace <evt_…|cus_…|sub_…|in_…> [--json] [--limit=N]
                                                       what happened to an event or object
-  switchyard status [--json]                          queue depths and deliveries by status`;
+  switchyard status [--json]                          queue depths and deliveries by status
+  switchyard scenario <name> [--chaos=reorder,duplicate,delay] | --list
+                                                      play a billing story through the Stripe API
+                                                      (npm run scenario -- …)`;
 
 interface Invocation {
   args: string[];
@@ -49,6 +53,7 @@ const COMMANDS: Record<string, (call: Invocation) => Promise<number>> = {
       console.log(json ? JSON.stringify(report, null, 2) : formatStatus(report));
       return 0;
     }),
+  scenario: ({ args, env }) => scenario(args, env),
 };
 
 /** Runs one command; returns the process exit code. */

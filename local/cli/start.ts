@@ -1,20 +1,30 @@
 /**
  * `npm start` (`switchyard start [--fresh]`): runs the hub on this machine with embedded
  * defaults, keeps its data in the data folder across restarts, and stops cleanly on Ctrl-C.
+ * Unless STRIPE_API_KEY names a Stripe account, it also runs the Stripe simulator, which sends
+ * its events to the hub.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENV, type Env, parseLocalConfig } from '../../shared/config.ts';
-import { type Hub, startHub } from '../hub.ts';
+import {
+  ConfigError,
+  ENV,
+  type Env,
+  type LocalConfig,
+  parseLocalConfig,
+} from '../../shared/config.ts';
+import { type Hub, type HubStripeOptions, startHub } from '../hub.ts';
 import {
   DYNAMODB_MARKER,
   HUB_MARKER,
   isOurProcess,
   readRuntime,
   removeRuntime,
+  runtimeEnv,
   writeRuntime,
 } from '../runtime-file.ts';
+import { startBanner } from './start-banner.ts';
 
 const SECRET_FILE = 'webhook-secret';
 
@@ -27,76 +37,30 @@ function loadOrCreateSecret(dataDir: string): string {
   return secret;
 }
 
-/** Runs the hub until SIGINT or SIGTERM; returns the process exit code. */
-export async function start(args: string[], env: Env): Promise<number> {
-  const config = parseLocalConfig(env);
-  const dataDir = resolve(config.dataDir);
-  const previous = readRuntime(dataDir);
-  if (previous && previous.pid !== process.pid && isOurProcess(previous.pid, HUB_MARKER)) {
-    console.error(`Switchyard is already running (pid ${previous.pid}) at ${previous.webhookUrl}.`);
-    return 1;
+/** The Stripe API the hub calls: the account STRIPE_API_KEY names, or else the simulator. */
+function stripeOptions(config: LocalConfig): HubStripeOptions {
+  if (config.stripeApiKey !== undefined) {
+    const baseUrl = config.stripeApiUrl;
+    return { api: { apiKey: config.stripeApiKey, ...(baseUrl ? { baseUrl } : {}) } };
   }
-  if (previous?.dynamodbPid !== undefined && isOurProcess(previous.dynamodbPid, DYNAMODB_MARKER)) {
-    // Left behind by a hub that was killed without a chance to clean up.
-    process.kill(previous.dynamodbPid, 'SIGKILL');
-  }
-  if (args.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-
-  const generated = config.webhookSecrets === undefined;
-  const secrets = config.webhookSecrets ?? [loadOrCreateSecret(dataDir)];
-  console.log('Starting Switchyard: DynamoDB Local, SQS/S3 (fauxqs), the ingress …');
-  let hub: Hub;
-  try {
-    hub = await startHub({
-      port: config.port,
-      webhookSecrets: secrets,
-      livemode: config.livemode,
-      dataDir,
-      readableLogs: true,
-      ...(config.routingTable ? { routingTable: config.routingTable } : {}),
-    });
-  } catch (error) {
-    console.error(
-      `Switchyard could not start: ${error instanceof Error ? error.message : String(error)}`,
+  if (config.livemode) {
+    throw new ConfigError(
+      `${ENV.livemode} is true, but ${ENV.stripeApiKey} is not set: the Stripe simulator serves test mode only, so set ${ENV.stripeApiKey} to your live secret key (sk_live_…), or unset ${ENV.livemode}.`,
     );
-    return 1;
   }
-  writeRuntime(dataDir, {
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    webhookUrl: hub.webhookUrl,
-    env: Object.fromEntries(
-      Object.entries(hub.env).filter(
-        (entry): entry is [string, string] =>
-          entry[0] !== ENV.webhookSecret && entry[1] !== undefined,
-      ),
-    ),
-    dynamodbPid: hub.dynamodbPid,
-  });
+  if (config.stripeApiUrl !== undefined) {
+    throw new ConfigError(
+      `${ENV.stripeApiUrl} is set, but ${ENV.stripeApiKey} is not: set ${ENV.stripeApiKey} too to call that API, or unset ${ENV.stripeApiUrl} to let npm start run the Stripe simulator.`,
+    );
+  }
+  return { simulator: { port: config.stripeSimulatorPort } };
+}
 
-  const port = new URL(hub.url).port;
-  console.log(`
-Switchyard is running (${config.livemode ? 'live' : 'test'} mode).
-
-  Webhook endpoint   ${hub.webhookUrl}
-  Signing secret     ${generated ? `${secrets[0]}  (generated, kept in ${join(dataDir, SECRET_FILE)})` : `from ${ENV.webhookSecret} (${secrets.length} secret(s))`}
-  Data folder        ${dataDir}   (npm start -- --fresh starts empty)
-  Connectors         queues ready for salesforce, netsuite, avalara, warehouse; no connector
-                     consumer is built yet, so deliveries wait on their queues as PENDING
-
-  Forward real test events with the Stripe CLI:
-    ${ENV.webhookSecret}=$(stripe listen --print-secret) npm start
-    stripe listen --forward-to localhost:${port}/webhooks/stripe
-  Inspect:  npx switchyard trace <evt_…|cus_…|sub_…|in_…>    npx switchyard status
-
-Press Ctrl-C to stop.
-`);
-
-  await new Promise<void>((done) => {
+/** Resolves on the first SIGINT or SIGTERM once the hub has stopped; a second one exits now. */
+function runUntilSignal(hub: Hub, dataDir: string): Promise<void> {
+  return new Promise<void>((done) => {
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) return;
       stopping = true;
       console.log(`\n${signal}: stopping Switchyard …`);
       hub.stop().finally(() => {
@@ -115,5 +79,68 @@ Press Ctrl-C to stop.
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
+}
+
+/** Runs the hub until SIGINT or SIGTERM; returns the process exit code. */
+export async function start(args: string[], env: Env): Promise<number> {
+  const config = parseLocalConfig(env);
+  const stripe = stripeOptions(config);
+  const dataDir = resolve(config.dataDir);
+  const previous = readRuntime(dataDir);
+  if (previous && previous.pid !== process.pid && isOurProcess(previous.pid, HUB_MARKER)) {
+    console.error(`Switchyard is already running (pid ${previous.pid}) at ${previous.webhookUrl}.`);
+    return 1;
+  }
+  if (previous?.dynamodbPid !== undefined && isOurProcess(previous.dynamodbPid, DYNAMODB_MARKER)) {
+    // Left behind by a hub that was killed without a chance to clean up.
+    process.kill(previous.dynamodbPid, 'SIGKILL');
+  }
+  if (args.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  const generated = config.webhookSecrets === undefined;
+  const secrets = config.webhookSecrets ?? [loadOrCreateSecret(dataDir)];
+  const simulated = 'simulator' in stripe;
+  console.log(
+    `Starting Switchyard: DynamoDB Local, SQS/S3 (fauxqs), ${simulated ? 'the Stripe simulator, ' : ''}the ingress …`,
+  );
+  let hub: Hub;
+  try {
+    hub = await startHub({
+      port: config.port,
+      webhookSecrets: secrets,
+      livemode: config.livemode,
+      dataDir,
+      readableLogs: true,
+      stripe,
+      ...(config.routingTable ? { routingTable: config.routingTable } : {}),
+    });
+  } catch (error) {
+    console.error(
+      `Switchyard could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
+  }
+  writeRuntime(dataDir, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    webhookUrl: hub.webhookUrl,
+    env: runtimeEnv(hub.env, { simulatorKey: hub.stripe?.kind === 'simulator' }),
+    dynamodbPid: hub.dynamodbPid,
+    ...(hub.stripe?.kind === 'simulator' ? { stripeSimulatorUrl: hub.stripe.url } : {}),
+  });
+
+  console.log(
+    startBanner({
+      hub,
+      config,
+      dataDir,
+      generatedSecret: generated
+        ? { secret: secrets[0] ?? '', file: join(dataDir, SECRET_FILE) }
+        : undefined,
+      secretCount: secrets.length,
+    }),
+  );
+  await runUntilSignal(hub, dataDir);
   return 0;
 }

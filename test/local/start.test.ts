@@ -1,11 +1,13 @@
 /**
  * `npm start` as a newcomer uses it: the real `switchyard` command in a child process. It prints
- * where to send events and the secret to sign them with, keeps its data across a restart, starts
- * empty with --fresh, answers trace and status from another process, and leaves nothing running
- * after Ctrl-C.
+ * where to send events and the secret to sign them with, runs the Stripe simulator (or calls the
+ * Stripe account STRIPE_API_KEY names, keeping the key to itself), keeps its data across a
+ * restart, starts empty with --fresh, answers trace and status from another process, and leaves
+ * nothing running after Ctrl-C.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +17,15 @@ import { buildEvent, openapiObject, sign } from '../support/stripe.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-start-'));
-const env = { ...process.env, PORT: '0', SWITCHYARD_DATA_DIR: dataDir, STRIPE_WEBHOOK_SECRET: '' };
+const env = {
+  ...process.env,
+  PORT: '0',
+  SWITCHYARD_DATA_DIR: dataDir,
+  STRIPE_WEBHOOK_SECRET: '',
+  STRIPE_API_KEY: '',
+  STRIPE_API_URL: '',
+  STRIPE_SIMULATOR_PORT: '0',
+};
 const running = new Set<ChildProcess>();
 
 afterAll(() => {
@@ -27,12 +37,13 @@ interface Started {
   child: ChildProcess;
   webhookUrl: string;
   secret: string;
+  simulatorUrl: string;
   output: () => string;
 }
 
-async function start(args: string[] = []): Promise<Started> {
+async function start(args: string[] = [], extraEnv: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, [BIN, 'start', ...args], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -51,7 +62,8 @@ async function start(args: string[] = []): Promise<Started> {
   }
   const webhookUrl = /Webhook endpoint\s+(\S+)/.exec(output)?.[1] ?? '';
   const secret = /Signing secret\s+(whsec_\S+)/.exec(output)?.[1] ?? '';
-  return { child, webhookUrl, secret, output: () => output };
+  const simulatorUrl = /Stripe API\s+simulator at (\S+),/.exec(output)?.[1] ?? '';
+  return { child, webhookUrl, secret, simulatorUrl, output: () => output };
 }
 
 async function stop(started: Started): Promise<number | null> {
@@ -70,6 +82,14 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function isRunning(pid: number | undefined): boolean {
@@ -98,6 +118,17 @@ describe('switchyard start', () => {
     const runtimeText = readFileSync(join(dataDir, 'runtime.json'), 'utf8');
     const runtime = JSON.parse(runtimeText) as RuntimeInfo;
     expect(runtimeText).not.toContain(first.secret);
+    // STRIPE_SIMULATOR_PORT=0: the banner names the port the simulator got.
+    expect(first.simulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.simulatorUrl).not.toMatch(/:0$/);
+    expect(first.output()).toContain('npm run scenario -- --list');
+    expect(first.output()).toContain('npm run scenario -- <name>');
+    expect(runtime.stripeSimulatorUrl).toBe(first.simulatorUrl);
+    expect(runtime.env).toMatchObject({
+      STRIPE_API_KEY: expect.stringMatching(/^sk_test_/),
+      STRIPE_API_URL: first.simulatorUrl,
+    });
+    const simulatorPort = Number(new URL(first.simulatorUrl).port);
 
     // Act: an event in, inspected from another process, then Ctrl-C.
     const body = JSON.stringify(event);
@@ -106,6 +137,10 @@ describe('switchyard start', () => {
       body,
       headers: { 'content-type': 'application/json', 'stripe-signature': sign(body, first.secret) },
     });
+    const webhooks = await fetch(`${first.simulatorUrl}/_simulator/webhooks`, {
+      headers: { authorization: `Bearer ${runtime.env.STRIPE_API_KEY}` },
+    });
+    const scenarios = await cli('scenario', '--list');
     const traced = await cli('trace', event.id, '--json');
     const byCustomer = await cli('trace', 'cus_startTest');
     const report = await cli('status', '--json');
@@ -113,6 +148,8 @@ describe('switchyard start', () => {
 
     // Assess
     expect(response.status).toBe(200);
+    expect(await webhooks.json()).toMatchObject({ endpoints: [{ url: first.webhookUrl }] });
+    expect(scenarios.code).toBe(0);
     expect(traced.code).toBe(0);
     expect(JSON.parse(traced.stdout)).toMatchObject({
       target: event.id,
@@ -126,6 +163,7 @@ describe('switchyard start', () => {
     expect(first.output()).toContain('Stopped.');
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
     expect(isRunning(runtime.dynamodbPid)).toBe(false);
+    expect(await portIsFree(simulatorPort)).toBe(true);
     expect((await cli('status')).code).toBe(1);
 
     // A restart keeps the secret and the ledger.
@@ -141,6 +179,50 @@ describe('switchyard start', () => {
     expect(fresh.secret).not.toBe(first.secret);
     expect(gone.code).toBe(1);
     expect(gone.stdout).toMatch(/Nothing in the ledger/);
+  });
+
+  it('calls the account STRIPE_API_KEY names, and writes the key nowhere', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare
+    const key = 'sk_test_startTestKeepThisPrivate';
+
+    // Act
+    const started = await start([], { STRIPE_API_KEY: key });
+    const runtimeText = readFileSync(join(dataDir, 'runtime.json'), 'utf8');
+    await stop(started);
+
+    // Assess
+    expect(started.simulatorUrl).toBe('');
+    expect(started.output()).toMatch(/Stripe API\s+real Stripe \(api\.stripe\.com\)/);
+    expect(started.output()).toContain('STRIPE_API_KEY=… npm run scenario -- <name>');
+    expect(started.output()).not.toContain(key);
+    expect(runtimeText).not.toContain(key);
+    expect(JSON.parse(runtimeText)).not.toHaveProperty('stripeSimulatorUrl');
+  });
+
+  it('names STRIPE_SIMULATOR_PORT when the simulator cannot have its port', {
+    timeout: 60_000,
+  }, async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+
+    const failed = await promisify(execFile)(process.execPath, [BIN, 'start'], {
+      env: { ...env, STRIPE_SIMULATOR_PORT: String(port) },
+    }).catch((error: { code: number; stderr: string }) => error);
+    taken.close();
+
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        new RegExp(
+          `could not listen on 127\\.0\\.0\\.1:${port} \\(the port is in use\\): set STRIPE_SIMULATOR_PORT`,
+        ),
+      ),
+    });
+    expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
   });
 
   it('answers a wrong command with its usage and exit code 2', { timeout: 60_000 }, async () => {

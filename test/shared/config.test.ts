@@ -6,6 +6,7 @@ import {
   parseConsumerConfig,
   parseIngressConfig,
   parseLocalConfig,
+  parseStripeApiConfig,
   queueUrlEnv,
 } from '../../shared/config.ts';
 import { CONNECTORS } from '../../shared/connectors.ts';
@@ -91,11 +92,94 @@ describe('parseLocalConfig', () => {
       livemode: false,
       dataDir: '.switchyard',
       routingTable: undefined,
+      stripeSimulatorPort: 12_111,
     });
   });
 
   it('rejects a port that is not one', () => {
     expect(() => parseLocalConfig({ PORT: 'http' })).toThrow(/PORT is "http"/);
+    expect(() => parseLocalConfig({ [ENV.stripeSimulatorPort]: '70000' })).toThrow(
+      /STRIPE_SIMULATOR_PORT is "70000": set it to a whole number from 0 to 65535/,
+    );
+  });
+
+  it('takes a Stripe key and API URL, which mean no simulator is needed', () => {
+    const config = parseLocalConfig({
+      [ENV.stripeApiKey]: 'rk_test_abc',
+      [ENV.stripeApiUrl]: 'http://localhost:12112/',
+      [ENV.stripeSimulatorPort]: '0',
+    });
+    expect(config).toMatchObject({
+      stripeApiKey: 'rk_test_abc',
+      stripeApiUrl: 'http://localhost:12112',
+      stripeSimulatorPort: 0,
+    });
+  });
+
+  it('checks the Stripe key against the mode', () => {
+    expect(() => parseLocalConfig({ [ENV.stripeApiKey]: 'sk_live_abc' })).toThrow(
+      /STRIPE_API_KEY holds a live-mode key, but this hub serves test mode/,
+    );
+  });
+});
+
+describe('parseStripeApiConfig', () => {
+  it('reads a test key, calling api.stripe.com by default', () => {
+    expect(parseStripeApiConfig({ [ENV.stripeApiKey]: 'sk_test_51Habc' })).toEqual({
+      apiKey: 'sk_test_51Habc',
+    });
+  });
+
+  it('takes a base URL, without a trailing slash', () => {
+    const config = parseStripeApiConfig({
+      [ENV.stripeApiKey]: 'sk_test_1',
+      [ENV.stripeApiUrl]: 'http://127.0.0.1:12111/',
+    });
+    expect(config).toEqual({ apiKey: 'sk_test_1', baseUrl: 'http://127.0.0.1:12111' });
+  });
+
+  it('takes a live key only for a live-mode hub', () => {
+    const config = parseStripeApiConfig({
+      [ENV.stripeApiKey]: 'rk_live_1',
+      [ENV.livemode]: 'true',
+    });
+    expect(config.apiKey).toBe('rk_live_1');
+  });
+
+  it.each([
+    [{}, /STRIPE_API_KEY is not set: set it to your Stripe secret key \(sk_test_…\)/],
+    [{ [ENV.stripeApiKey]: 'pk_test_1' }, /STRIPE_API_KEY holds a publishable key/],
+    [{ [ENV.stripeApiKey]: 'whsec_1' }, /STRIPE_API_KEY holds a value that is not a Stripe secret/],
+    [
+      { [ENV.stripeApiKey]: 'sk_live_1' },
+      /STRIPE_API_KEY holds a live-mode key, but this hub serves test mode: .* or set STRIPE_LIVEMODE=true/,
+    ],
+    [
+      { [ENV.stripeApiKey]: 'sk_test_1', [ENV.livemode]: 'true' },
+      /STRIPE_API_KEY holds a test-mode key, but STRIPE_LIVEMODE is true/,
+    ],
+    [
+      { [ENV.stripeApiKey]: 'sk_test_1', [ENV.stripeApiUrl]: 'localhost:12111' },
+      /STRIPE_API_URL is "localhost:12111": set it to an http\(s\) base URL/,
+    ],
+    [
+      { [ENV.stripeApiKey]: 'sk_test_1', [ENV.stripeApiUrl]: 'ftp://example.com' },
+      /STRIPE_API_URL is "ftp:\/\/example.com"/,
+    ],
+    [
+      { [ENV.stripeApiKey]: 'sk_test_1', [ENV.stripeApiUrl]: 'https://example.com/v1' },
+      /STRIPE_API_URL is "https:\/\/example.com\/v1": set it to an http\(s\) base URL without a path/,
+    ],
+  ])('fails fast naming the variable: %o', (env, message) => {
+    expect(() => parseStripeApiConfig(env)).toThrow(ConfigError);
+    expect(() => parseStripeApiConfig(env)).toThrow(message);
+  });
+
+  it('never repeats the key in its message', () => {
+    const key = 'sk_live_secretvalue123';
+    expect(() => parseStripeApiConfig({ [ENV.stripeApiKey]: key })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secretvalue') }),
+    );
   });
 });
 

@@ -72,7 +72,11 @@ export function resourceMissing(resource: string, id: string, param = 'id'): Str
 }
 
 /** 400 for a parameter that is present but wrong. */
-export function invalidParam(param: string, message: string, code = 'parameter_invalid'): StripeApiError {
+export function invalidParam(
+  param: string,
+  message: string,
+  code = 'parameter_invalid',
+): StripeApiError {
   return new StripeApiError({
     status: 400,
     type: STRIPE_ERROR_TYPES.invalidRequest,

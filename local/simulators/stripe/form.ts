@@ -31,7 +31,10 @@ function splitKey(key: string): string[] | undefined {
  * they are, so they reach the unknown-parameter check instead of vanishing.
  */
 export function decodeForm(input: string): FormObject {
-  const root: FormObject = {};
+  // Objects without a prototype: `__proto__[x]=…` is a key like any other, never a way to
+  // change Object.prototype.
+  const newObject = (): FormObject => Object.create(null) as FormObject;
+  const root = newObject();
   for (const [key, value] of new URLSearchParams(input)) {
     const path = splitKey(key) ?? [key];
     let node: FormObject | FormValue[] = root;
@@ -47,7 +50,7 @@ export function decodeForm(input: string): FormObject {
         } else {
           const existing: FormValue | undefined = node[index];
           const child: FormObject | FormValue[] =
-            typeof existing === 'object' ? existing : nextIsIndex ? [] : {};
+            typeof existing === 'object' ? existing : nextIsIndex ? [] : newObject();
           node[index] = child;
           node = child;
         }
@@ -57,7 +60,7 @@ export function decodeForm(input: string): FormObject {
         } else {
           const existing: FormValue | undefined = node[segment];
           const child: FormObject | FormValue[] =
-            typeof existing === 'object' ? existing : nextIsIndex ? [] : {};
+            typeof existing === 'object' ? existing : nextIsIndex ? [] : newObject();
           node[segment] = child;
           node = child;
         }
@@ -90,26 +93,31 @@ export class Params {
     return this.#prefix === '' ? key : `${this.#prefix}[${key}]`;
   }
 
+  /** The value sent under `key` (never one inherited from Object.prototype, like `toString`). */
+  #own(key: string): FormValue | undefined {
+    return Object.hasOwn(this.#values, key) ? this.#values[key] : undefined;
+  }
+
   #raw(key: string): FormValue | undefined {
     this.#read.add(key);
-    return this.#values[key];
+    return this.#own(key);
   }
 
   has(key: string): boolean {
     this.#read.add(key);
-    return key in this.#values;
+    return Object.hasOwn(this.#values, key);
   }
 
   /** How the parameter was sent: absent, a plain string, or a nested object or list. */
   kind(key: string): 'absent' | 'string' | 'object' {
-    const value = this.#values[key];
+    const value = this.#own(key);
     if (value === undefined) return 'absent';
     return typeof value === 'string' ? 'string' : 'object';
   }
 
   /** Whether the parameter was sent as an empty string (Stripe's way to unset a field). */
   isEmpty(key: string): boolean {
-    return this.#values[key] === '';
+    return this.#own(key) === '';
   }
 
   string(key: string): string | undefined {
@@ -202,10 +210,17 @@ export class Params {
   objects(key: string, options: { max?: number } = {}): Params[] | undefined {
     const value = this.#raw(key);
     if (value === undefined || value === '') return undefined;
-    const list = Array.isArray(value) ? value : typeof value === 'object' ? Object.values(value) : undefined;
+    const list = Array.isArray(value)
+      ? value
+      : typeof value === 'object'
+        ? Object.values(value)
+        : undefined;
     if (list === undefined) throw invalidParam(this.#name(key), `Invalid array`);
     if (options.max !== undefined && list.length > options.max) {
-      throw invalidParam(this.#name(key), `${this.#name(key)} can have at most ${options.max} items.`);
+      throw invalidParam(
+        this.#name(key),
+        `${this.#name(key)} can have at most ${options.max} items.`,
+      );
     }
     return list.map((item, index) => {
       if (typeof item !== 'object' || Array.isArray(item)) {
@@ -219,9 +234,11 @@ export class Params {
   strings(key: string): string[] | undefined {
     const value = this.#raw(key);
     if (value === undefined || value === '') return undefined;
-    const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : Object.values(value);
+    const list =
+      typeof value === 'string' ? [value] : Array.isArray(value) ? value : Object.values(value);
     return list.map((item, index) => {
-      if (typeof item !== 'string') throw invalidParam(`${this.#name(key)}[${index}]`, 'Invalid string');
+      if (typeof item !== 'string')
+        throw invalidParam(`${this.#name(key)}[${index}]`, 'Invalid string');
       return item;
     });
   }
@@ -238,7 +255,10 @@ export class Params {
     for (const [k, v] of Object.entries(value)) {
       if (typeof v !== 'string') throw invalidParam(`${this.#name(key)}[${k}]`, 'Invalid string');
       if (k.length > 40) {
-        throw invalidParam(`${this.#name(key)}[${k}]`, 'Metadata keys can be at most 40 characters.');
+        throw invalidParam(
+          `${this.#name(key)}[${k}]`,
+          'Metadata keys can be at most 40 characters.',
+        );
       }
       out[k] = v === '' ? null : v;
     }

@@ -67,20 +67,22 @@ function readBody(req: IncomingMessage): Promise<string> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(
-          new StripeApiError({
-            status: 413,
-            type: STRIPE_ERROR_TYPES.invalidRequest,
-            message: 'Request body is too large.',
-          }),
-        );
-        req.destroy();
+      // Past the limit the rest is read and dropped, so the client still gets its 413.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size <= MAX_BODY_BYTES) {
+        resolve(Buffer.concat(chunks).toString('utf8'));
         return;
       }
-      chunks.push(chunk);
+      reject(
+        new StripeApiError({
+          status: 413,
+          type: STRIPE_ERROR_TYPES.invalidRequest,
+          message: 'Request body is too large.',
+        }),
+      );
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -165,17 +167,21 @@ export async function startStripeSimulator(
       'stripe-version': STRIPE_API_VERSION,
     };
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://simulator');
+    const target = req.url ?? '/';
+    const url = URL.canParse(target, 'http://simulator')
+      ? new URL(target, 'http://simulator')
+      : undefined;
+    const pathname = url?.pathname ?? target;
     try {
       const raw = await readBody(req);
+      if (url === undefined) throw unrecognizedUrl(method, target);
       if (url.pathname.startsWith('/_simulator/')) {
         authenticate(apiKeyOf(req));
         ({ status, body } = control(method, url.pathname, raw));
       } else {
         authenticate(apiKeyOf(req));
         if (rateLimit > 0 && Math.random() < rateLimit) throw rateLimited();
-        const match = router.match(method, url.pathname);
-        if (match === undefined) throw unrecognizedUrl(method, url.pathname);
+        const match = matchRoute(method, url.pathname);
         const form = decodeForm(method === 'POST' ? raw : url.search.slice(1));
         const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
         const idempotencyKey = typeof key === 'string' && key !== '' ? key : undefined;
@@ -228,8 +234,20 @@ export async function startStripeSimulator(
       }
     }
     res.writeHead(status, headers).end(body);
-    log(`${method} ${url.pathname} → ${status} (${Date.now() - started} ms, ${requestId})`);
+    log(`${method} ${pathname} → ${status} (${Date.now() - started} ms, ${requestId})`);
   };
+
+  /** The route for a request; a path that is not one (bad percent-encoding included) is a 404. */
+  function matchRoute(method: string, path: string) {
+    let match: ReturnType<Router['match']>;
+    try {
+      match = router.match(method, path);
+    } catch {
+      match = undefined; // decodeURIComponent refused a path segment.
+    }
+    if (match === undefined) throw unrecognizedUrl(method, path);
+    return match;
+  }
 
   function fingerprint(method: string, path: string, form: FormObject): string {
     return createHash('sha256')
@@ -323,6 +341,26 @@ export async function startStripeSimulator(
     });
   });
   server.keepAliveTimeout = 5_000;
+  // A request Node's HTTP parser refuses (bytes past ASCII in the path, an unknown method) still
+  // gets Stripe's JSON error body, then the connection closes (its framing can't be trusted).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      error: {
+        type: STRIPE_ERROR_TYPES.invalidRequest,
+        message: `The request could not be parsed as HTTP (${error.code ?? 'invalid request'}).`,
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_SIMULATOR_PORT, options.host ?? '127.0.0.1', () => {

@@ -20,7 +20,10 @@ export interface WebhookEndpointTarget {
 export interface DeliveryChaos {
   /** Wait this long before the first attempt of every delivery. */
   delayMs?: number;
-  /** Each delivery waits a further random 0…reorderWindowMs, so deliveries overtake each other. */
+  /**
+   * Deliveries enqueued within this many ms of the first one are held until the window closes,
+   * then sent in a random order (from `seed`), so later events overtake earlier ones.
+   */
   reorderWindowMs?: number;
   /** The share of events (0…1) delivered twice. */
   duplicateRate?: number;
@@ -54,13 +57,15 @@ export interface WebhookSenderOptions {
 
 /** Stripe's live schedule, roughly: minutes, then hours, for about three days. */
 export const STRIPE_RETRY_SCHEDULE_MS = [
-  60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 36_000_000,
-  36_000_000, 36_000_000,
+  60_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 36_000_000, 36_000_000,
+  36_000_000,
 ];
 
 interface Delivery {
   seq: number;
   dueAt: number;
+  /** Order among deliveries due at the same time (random within a reorder window). */
+  rank: number;
   attempt: number;
   endpoint: WebhookEndpointTarget;
   event: { id: string; type: string };
@@ -100,12 +105,18 @@ export class WebhookSender {
   #stopped = false;
   #random: () => number;
   #chaos: DeliveryChaos;
+  /** When the current reorder window closes (ms since the epoch). */
+  #windowClosesAt = 0;
   readonly #retryScheduleMs: number[];
   readonly #concurrency: number;
   readonly #timeoutMs: number;
   readonly #onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
-  readonly #pending = new Map<string, number>();
-  /** Called when an event has no delivery left to make (for `pending_webhooks`). */
+  /** Per event, the endpoints that have not yet acknowledged it with a 2xx. */
+  readonly #pending = new Map<string, Set<string>>();
+  /**
+   * Called when an endpoint acknowledges an event, with how many endpoints still have not (for
+   * `pending_webhooks`). An endpoint that never answers 2xx keeps counting, as on Stripe.
+   */
   onSettled: ((eventId: string, pending: number) => void) | undefined;
 
   constructor(options: WebhookSenderOptions = {}) {
@@ -121,6 +132,7 @@ export class WebhookSender {
   setChaos(chaos: DeliveryChaos): void {
     this.#chaos = chaos;
     this.#random = mulberry32(chaos.seed ?? 1);
+    this.#windowClosesAt = 0;
   }
 
   get chaos(): DeliveryChaos {
@@ -138,19 +150,26 @@ export class WebhookSender {
     const targets = this.targetsFor(type);
     // Stripe sends the event pretty-printed; the hub must verify the exact bytes.
     const payload = JSON.stringify(event, null, 2);
+    // A reorder window is anchored at its first delivery and all of it is sent when it closes,
+    // so the order depends on the seed only, not on how fast the events came in.
+    const now = Date.now();
+    const window = this.#chaos.reorderWindowMs ?? 0;
+    if (window > 0 && now >= this.#windowClosesAt) this.#windowClosesAt = now + window;
+    const sendAt = (window > 0 ? this.#windowClosesAt : now) + (this.#chaos.delayMs ?? 0);
     for (const endpoint of targets) {
       const copies = this.#random() < (this.#chaos.duplicateRate ?? 0) ? 2 : 1;
       for (let i = 0; i < copies; i++) {
-        const jitter = Math.floor(this.#random() * (this.#chaos.reorderWindowMs ?? 0));
+        const rank = window > 0 ? this.#random() : 0;
         this.#push({
           seq: this.#seq++,
-          dueAt: Date.now() + (this.#chaos.delayMs ?? 0) + jitter,
+          dueAt: sendAt,
+          rank,
           attempt: 1,
           endpoint,
           event: { id: event.id, type },
           payload,
         });
-        this.#pending.set(event.id, (this.#pending.get(event.id) ?? 0) + 1);
+        this.#pending.set(event.id, (this.#pending.get(event.id) ?? new Set()).add(endpoint.id));
       }
     }
     return targets.length;
@@ -177,7 +196,7 @@ export class WebhookSender {
 
   #push(delivery: Delivery): void {
     this.#queue.push(delivery);
-    this.#queue.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+    this.#queue.sort((a, b) => a.dueAt - b.dueAt || a.rank - b.rank || a.seq - b.seq);
     this.#pump();
   }
 
@@ -246,9 +265,10 @@ export class WebhookSender {
       this.#push({ ...delivery, attempt: delivery.attempt + 1, dueAt: Date.now() + wait });
       return;
     }
-    const left = (this.#pending.get(event.id) ?? 1) - 1;
-    if (left <= 0) this.#pending.delete(event.id);
-    else this.#pending.set(event.id, left);
-    this.onSettled?.(event.id, Math.max(left, 0));
+    if (!ok) return;
+    const waiting = this.#pending.get(event.id);
+    if (waiting === undefined || !waiting.delete(endpoint.id)) return; // A duplicate copy.
+    if (waiting.size === 0) this.#pending.delete(event.id);
+    this.onSettled?.(event.id, waiting.size);
   }
 }

@@ -155,7 +155,8 @@ export class World {
   }
 
   insert(object: { id: string; object: string }): StripeRecord {
-    const record = object as unknown as StripeRecord;
+    // Shapes hold SDK values such as Stripe.Decimal; stored objects are plain JSON, as Stripe's.
+    const record = JSON.parse(JSON.stringify(object)) as StripeRecord;
     this.#objects.set(record.id, { type: record.object, object: record, seq: this.#seq++ });
     return record;
   }
@@ -198,7 +199,11 @@ export class World {
    * Records an event for a state change and hands it to the webhook sender. The snapshot is a
    * copy, so later changes never alter an event already recorded.
    */
-  emit(type: string, object: StripeRecord, previousAttributes?: Record<string, unknown>): StripeRecord {
+  emit(
+    type: string,
+    object: StripeRecord,
+    previousAttributes?: Record<string, unknown>,
+  ): StripeRecord {
     // Events keep the order they happened in even within one second.
     const created = Math.max(this.now(), this.#lastEventCreated);
     this.#lastEventCreated = created;
@@ -218,11 +223,12 @@ export class World {
       request: { id: this.request.id, idempotency_key: this.request.idempotencyKey },
       type,
     };
-    this.#events.push(event);
-    this.insert(event);
-    this.webhooks.enqueue(event);
+    // One record for both the log and the id lookup, so `pending_webhooks` updates show in both.
+    const stored = this.insert(event);
+    this.#events.push(stored);
+    this.webhooks.enqueue(stored);
     for (const listener of this.#listeners.get(type) ?? []) listener(object);
-    return event;
+    return stored;
   }
 
   /**

@@ -1,5 +1,7 @@
 /** `/v1/customers`: create, retrieve, update, delete, list; their events. */
 import type Stripe from 'stripe';
+import { cardAttachFailure, cardError, resolvePaymentMethod } from '../billing/instruments.ts';
+import { invalidParam } from '../errors.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import type { Route } from '../router.ts';
 import { customerShape } from '../shapes/core.ts';
@@ -29,11 +31,10 @@ function address(params: Params, key: string): Stripe.Address | null | undefined
 }
 
 /** Reads the fields create and update share; `undefined` means "not sent". */
-function readFields(world: World, params: Params) {
+function readFields(params: Params) {
   const invoiceSettings = params.object('invoice_settings');
   const defaultPaymentMethod = invoiceSettings?.string('default_payment_method');
   invoiceSettings?.done();
-  if (defaultPaymentMethod) world.get('payment_method', defaultPaymentMethod, { param: 'invoice_settings[default_payment_method]', noun: 'PaymentMethod' });
   const locales = params.strings('preferred_locales');
   return {
     email: params.string('email'),
@@ -50,11 +51,24 @@ function readFields(world: World, params: Params) {
 }
 
 function createCustomer(world: World, params: Params): StripeRecord {
-  const fields = readFields(world, params);
+  const fields = readFields(params);
   const paymentMethod = params.string('payment_method');
   const testClock = params.string('test_clock');
   params.done();
-  if (testClock) world.get('test_helpers.test_clock', testClock, { param: 'test_clock', noun: 'test clock' });
+  if (testClock)
+    world.get('test_helpers.test_clock', testClock, { param: 'test_clock', noun: 'test clock' });
+  // A card that cannot be attached fails the whole request, before the customer exists.
+  const resolved = paymentMethod
+    ? resolvePaymentMethod(world, paymentMethod, 'payment_method')
+    : undefined;
+  const attachFailure = resolved ? cardAttachFailure(resolved) : undefined;
+  if (attachFailure) throw cardError(attachFailure);
+  if (fields.defaultPaymentMethod && fields.defaultPaymentMethod !== paymentMethod) {
+    throw invalidParam(
+      'invoice_settings[default_payment_method]',
+      'The default payment method must be attached to the customer: pass it as payment_method too.',
+    );
+  }
   const id = newId('cus', 14);
   const customer = world.insert(
     customerShape({
@@ -74,29 +88,40 @@ function createCustomer(world: World, params: Params): StripeRecord {
   );
   if (testClock) customer.created = world.timeFor(id);
   world.emit('customer.created', customer);
-  if (paymentMethod) {
-    attachPaymentMethod(world, paymentMethod, id);
-  }
-  const defaultPm = fields.defaultPaymentMethod ?? (paymentMethod ? lastAttached(world, id) : undefined);
+  const attached = resolved ? attachPaymentMethod(world, resolved.id, id) : undefined;
+  const defaultPm = fields.defaultPaymentMethod ? attached?.id : undefined;
   if (defaultPm) {
     applyChanges(
       world,
       customer,
-      { invoice_settings: { ...(customer.invoice_settings as object), default_payment_method: defaultPm } },
+      {
+        invoice_settings: {
+          ...(customer.invoice_settings as object),
+          default_payment_method: defaultPm,
+        },
+      },
       'customer.updated',
     );
   }
   return customer;
 }
 
-function lastAttached(world: World, customerId: string): string | undefined {
-  return world.all('payment_method').filter((pm) => pm.customer === customerId).at(-1)?.id;
-}
-
 function updateCustomer(world: World, id: string, params: Params): StripeRecord {
   const customer = world.get('customer', id);
-  const fields = readFields(world, params);
+  const fields = readFields(params);
   params.done();
+  if (fields.defaultPaymentMethod) {
+    const pm = world.get('payment_method', fields.defaultPaymentMethod, {
+      param: 'invoice_settings[default_payment_method]',
+      noun: 'PaymentMethod',
+    });
+    if (pm.customer !== id) {
+      throw invalidParam(
+        'invoice_settings[default_payment_method]',
+        `The customer does not have a payment method with the ID ${pm.id}. The payment method must be attached to the customer.`,
+      );
+    }
+  }
   const settings = customer.invoice_settings as Record<string, unknown>;
   applyChanges(
     world,
@@ -110,7 +135,10 @@ function updateCustomer(world: World, id: string, params: Params): StripeRecord 
       tax_exempt: fields.tax_exempt,
       preferred_locales: fields.preferred_locales,
       balance: fields.balance,
-      metadata: fields.metadata === undefined ? undefined : mergeMetadata(customer.metadata as Record<string, string>, fields.metadata),
+      metadata:
+        fields.metadata === undefined
+          ? undefined
+          : mergeMetadata(customer.metadata as Record<string, string>, fields.metadata),
       invoice_settings:
         fields.defaultPaymentMethod === undefined
           ? undefined
@@ -131,7 +159,11 @@ function deleteCustomer(world: World, id: string): StripeRecord {
 /** Customers; deleting one emits customer.deleted (its subscriptions' module cancels them). */
 export function customerRoutes(): Route[] {
   return [
-    { method: 'POST', path: '/v1/customers', handle: ({ world, params }) => createCustomer(world, params) },
+    {
+      method: 'POST',
+      path: '/v1/customers',
+      handle: ({ world, params }) => createCustomer(world, params),
+    },
     { method: 'GET', path: '/v1/customers/:id', handle: retrieve('customer') },
     {
       method: 'POST',

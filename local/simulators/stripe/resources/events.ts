@@ -62,11 +62,21 @@ export function eventRoutes(): Route[] {
       handle: ({ world, params }) => {
         const url = params.requiredString('url');
         const enabledEvents = params.strings('enabled_events');
-        if (enabledEvents === undefined) throw invalidParam('enabled_events', 'Missing required param: enabled_events.', 'parameter_missing');
+        if (enabledEvents === undefined)
+          throw invalidParam(
+            'enabled_events',
+            'Missing required param: enabled_events.',
+            'parameter_missing',
+          );
         const description = params.string('description');
         params.string('api_version');
         params.done();
-        if (!/^https?:\/\//.test(url)) throw invalidParam('url', 'Invalid URL: URL must be publicly accessible and use http(s).', 'url_invalid');
+        if (!/^https?:\/\//.test(url))
+          throw invalidParam(
+            'url',
+            'Invalid URL: URL must be publicly accessible and use http(s).',
+            'url_invalid',
+          );
         const secret = newWebhookSecret();
         const endpoint = world.addWebhookEndpoint({
           url,
@@ -77,26 +87,40 @@ export function eventRoutes(): Route[] {
         return { ...endpoint, secret };
       },
     },
-    { method: 'GET', path: '/v1/webhook_endpoints/:id', handle: retrieve('webhook_endpoint', 'webhook endpoint') },
+    {
+      method: 'GET',
+      path: '/v1/webhook_endpoints/:id',
+      handle: retrieve('webhook_endpoint', 'webhook endpoint'),
+    },
     {
       method: 'POST',
       path: '/v1/webhook_endpoints/:id',
       handle: (request) => {
         const { world, params } = request;
-        const endpoint = world.get('webhook_endpoint', pathId(request), { noun: 'webhook endpoint' });
+        const endpoint = world.get('webhook_endpoint', pathId(request), {
+          noun: 'webhook endpoint',
+        });
         const url = params.string('url');
         const enabledEvents = params.strings('enabled_events');
         const disabled = params.boolean('disabled');
         const metadata = params.metadata();
         const description = params.string('description');
         params.done();
-        applyChanges(world, endpoint, {
-          url,
-          enabled_events: enabledEvents,
-          status: disabled === undefined ? undefined : disabled ? 'disabled' : 'enabled',
-          metadata: metadata === undefined ? undefined : mergeMetadata(endpoint.metadata as Record<string, string>, metadata),
-          description,
-        }, 'webhook_endpoint.updated');
+        applyChanges(
+          world,
+          endpoint,
+          {
+            url,
+            enabled_events: enabledEvents,
+            status: disabled === undefined ? undefined : disabled ? 'disabled' : 'enabled',
+            metadata:
+              metadata === undefined
+                ? undefined
+                : mergeMetadata(endpoint.metadata as Record<string, string>, metadata),
+            description,
+          },
+          'webhook_endpoint.updated',
+        );
         world.syncWebhookEndpoint(endpoint);
         return endpoint;
       },
@@ -106,7 +130,9 @@ export function eventRoutes(): Route[] {
       path: '/v1/webhook_endpoints/:id',
       handle: (request) => {
         request.params.done();
-        const endpoint = request.world.get('webhook_endpoint', pathId(request), { noun: 'webhook endpoint' });
+        const endpoint = request.world.get('webhook_endpoint', pathId(request), {
+          noun: 'webhook endpoint',
+        });
         endpoint.deleted = true;
         request.world.syncWebhookEndpoint(endpoint);
         return deletedObject(endpoint);

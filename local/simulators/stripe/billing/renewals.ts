@@ -1,0 +1,167 @@
+/**
+ * What happens while a test clock advances: renewals at period end (a draft invoice, finalized
+ * and charged about an hour later, as Stripe does), trials ending, cancellations at period end,
+ * subscription schedule phases, and Smart Retries of failed payments (the subscription is
+ * cancelled after the last one fails, Stripe's default dunning setting).
+ */
+import type { StripeRecord, World } from '../world.ts';
+import { finalizeInvoice, payInvoice } from './invoicing.ts';
+import { atPeriodEnd } from './schedules.ts';
+import { billPeriod, cancelSubscription } from './subscriptions.ts';
+import { addInterval, type Interval, SECONDS_PER_DAY } from './time.ts';
+
+/** Stripe finalizes a renewal invoice about an hour after drafting it. */
+export const FINALIZE_AFTER_SECONDS = 3_600;
+/** Failed payments are retried this many times before the subscription is cancelled. */
+export const MAX_PAYMENT_ATTEMPTS = 4;
+const TRIAL_WILL_END_SECONDS = 3 * SECONDS_PER_DAY;
+
+const trialWarned = new WeakMap<World, Set<string>>();
+
+function onClock(world: World, clockId: string) {
+  const customers = new Set(
+    world
+      .all('customer')
+      .filter((c) => c.test_clock === clockId)
+      .map((c) => c.id),
+  );
+  const subscriptions = world
+    .all('subscription')
+    .filter(
+      (s) =>
+        customers.has(s.customer as string) &&
+        !['canceled', 'incomplete_expired'].includes(s.status as string),
+    );
+  const invoices = world.all('invoice').filter((i) => customers.has(i.customer as string));
+  return { subscriptions, invoices };
+}
+
+function periodEnd(subscription: StripeRecord): number {
+  const item = (subscription.items as { data: StripeRecord[] }).data[0];
+  return (item?.current_period_end as number | undefined) ?? Number.POSITIVE_INFINITY;
+}
+
+/** Every moment after `from` and up to `to` at which something is due on this clock. */
+function nextDue(world: World, clockId: string, from: number, to: number): number | undefined {
+  const { subscriptions, invoices } = onClock(world, clockId);
+  const warned = trialWarned.get(world) ?? new Set<string>();
+  const times: number[] = [];
+  for (const s of subscriptions) {
+    if (s.status === 'incomplete') continue;
+    times.push(periodEnd(s));
+    if (s.status === 'trialing' && typeof s.trial_end === 'number' && !warned.has(s.id)) {
+      times.push(Math.max(s.trial_end - TRIAL_WILL_END_SECONDS, from + 1));
+    }
+  }
+  for (const i of invoices) {
+    if (i.status === 'draft' && i.auto_advance === true)
+      times.push((i.created as number) + FINALIZE_AFTER_SECONDS);
+    if (i.status === 'open' && typeof i.next_payment_attempt === 'number')
+      times.push(i.next_payment_attempt);
+  }
+  const due = times.filter((t) => t > from && t <= to);
+  return due.length === 0 ? undefined : Math.min(...due);
+}
+
+function renew(world: World, subscription: StripeRecord): void {
+  const end = periodEnd(subscription);
+  if (
+    subscription.cancel_at_period_end === true ||
+    (typeof subscription.cancel_at === 'number' && subscription.cancel_at <= end)
+  ) {
+    cancelSubscription(world, subscription);
+    return;
+  }
+  const before = structuredClone(subscription);
+  if (atPeriodEnd(world, subscription, end) === 'ended') return;
+  const items = (subscription.items as { data: StripeRecord[] }).data;
+  for (const item of items) {
+    const recurring = (item.price as { recurring: { interval: Interval; interval_count: number } })
+      .recurring;
+    item.current_period_start = end;
+    item.current_period_end = addInterval(end, recurring.interval, recurring.interval_count);
+  }
+  if (subscription.status === 'trialing') subscription.status = 'active';
+  const previous: Record<string, unknown> = {};
+  for (const key of Object.keys(subscription)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(subscription[key]))
+      previous[key] = before[key];
+  }
+  world.emit('customer.subscription.updated', subscription, previous);
+  billPeriod(world, subscription, {
+    billingReason: 'subscription_cycle',
+    at: end,
+    finalize: false,
+    pay: false,
+  });
+}
+
+function processAt(world: World, clockId: string, at: number): void {
+  const { subscriptions, invoices } = onClock(world, clockId);
+  const warned = trialWarned.get(world) ?? new Set<string>();
+  trialWarned.set(world, warned);
+  for (const s of subscriptions) {
+    if (
+      s.status === 'trialing' &&
+      typeof s.trial_end === 'number' &&
+      !warned.has(s.id) &&
+      s.trial_end - TRIAL_WILL_END_SECONDS <= at
+    ) {
+      warned.add(s.id);
+      world.emit('customer.subscription.trial_will_end', s);
+    }
+  }
+  for (const invoice of invoices) {
+    if (
+      invoice.status === 'draft' &&
+      invoice.auto_advance === true &&
+      (invoice.created as number) + FINALIZE_AFTER_SECONDS <= at
+    ) {
+      finalizeInvoice(world, invoice);
+      if (
+        (invoice.status as string) === 'open' &&
+        invoice.collection_method === 'charge_automatically'
+      ) {
+        payInvoice(world, invoice, { offSession: true });
+      }
+    } else if (
+      invoice.status === 'open' &&
+      typeof invoice.next_payment_attempt === 'number' &&
+      invoice.next_payment_attempt <= at
+    ) {
+      const result = payInvoice(world, invoice, { offSession: true });
+      if (
+        result.outcome === 'failed' &&
+        (invoice.attempt_count as number) >= MAX_PAYMENT_ATTEMPTS
+      ) {
+        invoice.next_payment_attempt = null;
+        const parent = invoice.parent as {
+          subscription_details?: { subscription?: string };
+        } | null;
+        const subscription = world.find(parent?.subscription_details?.subscription ?? '');
+        if (subscription && subscription.status !== 'canceled') {
+          cancelSubscription(world, subscription, { reason: 'payment_failed' });
+        }
+      }
+    }
+  }
+  for (const s of subscriptions) {
+    if (s.status !== 'canceled' && periodEnd(s) <= at) renew(world, s);
+  }
+}
+
+/**
+ * Moves a test clock to `to`, handling everything due on the way in time order, each at its
+ * own moment (so a renewal's invoice is dated at the period end, not at `to`).
+ */
+export function advanceClockTo(world: World, clock: StripeRecord, to: number): void {
+  for (let guard = 0; guard < 10_000; guard++) {
+    const from = clock.frozen_time as number;
+    const next = nextDue(world, clock.id, from, to);
+    if (next === undefined) break;
+    clock.frozen_time = next;
+    processAt(world, clock.id, next);
+  }
+  clock.frozen_time = to;
+  processAt(world, clock.id, to);
+}

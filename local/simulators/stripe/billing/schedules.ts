@@ -1,0 +1,256 @@
+/**
+ * Subscription schedules: phases with their own items, prices, quantities and discounts (a
+ * ramped deal), at most {@link MAX_PHASES} of them. Starting a schedule creates its
+ * subscription; at a phase's end the subscription takes the next phase's items; after the last
+ * phase the schedule releases or cancels the subscription (`end_behavior`).
+ */
+import type Stripe from 'stripe';
+import { invalidParam, invalidState } from '../errors.ts';
+import {
+  schedulePhaseItemShape,
+  schedulePhaseShape,
+  subscriptionScheduleShape,
+} from '../shapes/subscription-schedules.ts';
+import { newId, type StripeRecord, type World } from '../world.ts';
+import type { DiscountSpec } from './discounts.ts';
+import {
+  buildItems,
+  cancelSubscription,
+  checkItems,
+  createSubscription,
+  type ItemSpec,
+} from './subscriptions.ts';
+import { addInterval, type Interval } from './time.ts';
+
+/** Stripe's limit on a schedule's current and future phases. */
+export const MAX_PHASES = 10;
+
+export interface PhaseSpec {
+  items: ItemSpec[];
+  iterations?: number;
+  endDate?: number;
+  /** `duration[interval]` and `duration[interval_count]`: how long the phase lasts. */
+  duration?: { interval: Interval; count: number };
+  discounts?: DiscountSpec[];
+  metadata?: Record<string, string>;
+  description?: string | null;
+}
+
+export interface CreateScheduleInput {
+  customer: string;
+  startDate: number | 'now';
+  endBehavior: 'release' | 'cancel';
+  phases: PhaseSpec[];
+  defaultPaymentMethod?: string | null;
+  metadata?: Record<string, string>;
+}
+
+function phaseList(schedule: StripeRecord): Stripe.SubscriptionSchedule.Phase[] {
+  return schedule.phases as Stripe.SubscriptionSchedule.Phase[];
+}
+
+/** Lays the phases end to end from `start`, each lasting `end_date` or `iterations` periods. */
+function layOut(
+  world: World,
+  specs: PhaseSpec[],
+  start: number,
+): Stripe.SubscriptionSchedule.Phase[] {
+  if (specs.length === 0)
+    throw invalidParam('phases', 'Missing required param: phases.', 'parameter_missing');
+  if (specs.length > MAX_PHASES) {
+    throw invalidParam(
+      'phases',
+      `A subscription schedule can have at most ${MAX_PHASES} current and future phases.`,
+    );
+  }
+  let at = start;
+  return specs.map((spec, index) => {
+    const { currency, interval, count } = checkItems(world, spec.items);
+    let end: number;
+    if (spec.endDate !== undefined) {
+      if (spec.endDate <= at)
+        throw invalidParam(
+          `phases[${index}][end_date]`,
+          'The end date of a phase must be after its start date.',
+        );
+      end = spec.endDate;
+    } else if (spec.duration !== undefined) {
+      end = addInterval(at, spec.duration.interval, spec.duration.count);
+    } else {
+      end = addInterval(at, interval, count * (spec.iterations ?? 1));
+    }
+    const phase = schedulePhaseShape({
+      start_date: at,
+      end_date: end,
+      currency,
+      items: spec.items.map((item) =>
+        schedulePhaseItemShape({
+          price: item.price,
+          quantity: item.quantity,
+          metadata: item.metadata ?? {},
+        }),
+      ),
+      metadata: spec.metadata ?? {},
+      description: spec.description ?? null,
+    });
+    at = end;
+    return phase;
+  });
+}
+
+/** Keeps the phase specs (with their discounts) beside the schedule, for when each phase starts. */
+const phaseSpecs = new WeakMap<World, Map<string, PhaseSpec[]>>();
+
+function specsOf(world: World, scheduleId: string): PhaseSpec[] {
+  return phaseSpecs.get(world)?.get(scheduleId) ?? [];
+}
+
+/** Creates a schedule; one starting now creates its subscription at once. */
+export function createSchedule(world: World, input: CreateScheduleInput): StripeRecord {
+  const customer = world.get('customer', input.customer, { param: 'customer' });
+  const now = world.timeFor(customer.id);
+  const start = input.startDate === 'now' ? now : input.startDate;
+  const phases = layOut(world, input.phases, start);
+  const schedule = world.insert(
+    subscriptionScheduleShape({
+      id: newId('sub_sched', 24),
+      created: now,
+      customer: customer.id,
+      phases,
+      end_behavior: input.endBehavior,
+      metadata: input.metadata ?? {},
+      test_clock: (customer.test_clock as string | null) ?? null,
+    }),
+  );
+  const specs = phaseSpecs.get(world) ?? new Map<string, PhaseSpec[]>();
+  specs.set(schedule.id, input.phases);
+  phaseSpecs.set(world, specs);
+  world.emit('subscription_schedule.created', schedule);
+  if (start <= now) startSchedule(world, schedule, input.defaultPaymentMethod ?? null);
+  return schedule;
+}
+
+function startSchedule(
+  world: World,
+  schedule: StripeRecord,
+  defaultPaymentMethod: string | null,
+): void {
+  const [first] = phaseList(schedule);
+  const [spec] = specsOf(world, schedule.id);
+  if (first === undefined || spec === undefined) return;
+  const subscription = createSubscription(world, {
+    customer: schedule.customer as string,
+    items: spec.items,
+    ...(spec.discounts ? { discounts: spec.discounts } : {}),
+    defaultPaymentMethod,
+    schedule: schedule.id,
+    metadata: spec.metadata ?? {},
+  });
+  const previous = {
+    status: schedule.status,
+    subscription: schedule.subscription,
+    current_phase: schedule.current_phase,
+  };
+  schedule.status = 'active';
+  schedule.subscription = subscription.id;
+  schedule.current_phase = { start_date: first.start_date, end_date: first.end_date };
+  world.emit('subscription_schedule.updated', schedule, previous);
+}
+
+/**
+ * Called at a subscription's period end: moves a scheduled subscription to its next phase, or
+ * ends the schedule after its last phase. 'ended' when the subscription was cancelled.
+ */
+export function atPeriodEnd(
+  world: World,
+  subscription: StripeRecord,
+  at: number,
+): 'continues' | 'ended' {
+  const scheduleId = subscription.schedule;
+  if (typeof scheduleId !== 'string') return 'continues';
+  const schedule = world.get('subscription_schedule', scheduleId);
+  const phases = phaseList(schedule);
+  const nextIndex = phases.findIndex((p) => p.start_date === at);
+  const previous = { current_phase: schedule.current_phase, status: schedule.status };
+  if (nextIndex === -1) {
+    const last = phases.at(-1);
+    if (last === undefined || last.end_date > at) return 'continues';
+    schedule.current_phase = null;
+    if (schedule.end_behavior === 'cancel') {
+      schedule.status = 'completed';
+      schedule.completed_at = at;
+      world.emit('subscription_schedule.completed', schedule, previous);
+      cancelSubscription(world, subscription);
+      return 'ended';
+    }
+    schedule.status = 'released';
+    schedule.released_at = at;
+    schedule.released_subscription = subscription.id;
+    schedule.subscription = null;
+    subscription.schedule = null;
+    world.emit('subscription_schedule.released', schedule, previous);
+    return 'continues';
+  }
+  const phase = phases[nextIndex];
+  const spec = specsOf(world, schedule.id)[nextIndex];
+  if (phase === undefined || spec === undefined) return 'continues';
+  const data = (subscription.items as { data: StripeRecord[] }).data;
+  for (const item of data) world.remove(item.id);
+  (subscription.items as { data: StripeRecord[] }).data = buildItems(
+    world,
+    { id: subscription.id, customer: subscription.customer as string },
+    spec.items,
+    { start: at, end: at },
+    at,
+  );
+  schedule.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
+  world.emit('subscription_schedule.updated', schedule, previous);
+  return 'continues';
+}
+
+/** Cancels a schedule and its subscription (subscription_schedule.canceled). */
+export function cancelSchedule(world: World, schedule: StripeRecord): void {
+  if (!['not_started', 'active'].includes(schedule.status as string)) {
+    throw invalidState(`You cannot cancel a subscription schedule that is ${schedule.status}.`);
+  }
+  const previous = { status: schedule.status };
+  schedule.status = 'canceled';
+  schedule.canceled_at = world.timeFor(schedule.customer as string);
+  schedule.current_phase = null;
+  world.emit('subscription_schedule.canceled', schedule, previous);
+  const subscription =
+    typeof schedule.subscription === 'string' ? world.find(schedule.subscription) : undefined;
+  if (subscription && subscription.status !== 'canceled') cancelSubscription(world, subscription);
+}
+
+/** Releases a schedule: its subscription continues on its own (subscription_schedule.released). */
+export function releaseSchedule(world: World, schedule: StripeRecord): void {
+  if (!['not_started', 'active'].includes(schedule.status as string)) {
+    throw invalidState(`You cannot release a subscription schedule that is ${schedule.status}.`);
+  }
+  const previous = { status: schedule.status };
+  schedule.status = 'released';
+  schedule.released_at = world.timeFor(schedule.customer as string);
+  schedule.released_subscription = schedule.subscription;
+  schedule.current_phase = null;
+  const subscription =
+    typeof schedule.subscription === 'string' ? world.find(schedule.subscription) : undefined;
+  schedule.subscription = null;
+  if (subscription) subscription.schedule = null;
+  world.emit('subscription_schedule.released', schedule, previous);
+}
+
+/** Starts schedules whose start date has come (called as a test clock advances). */
+export function startDueSchedules(world: World, customers: Set<string>, at: number): void {
+  for (const schedule of world.all('subscription_schedule')) {
+    const [first] = phaseList(schedule);
+    if (
+      schedule.status === 'not_started' &&
+      customers.has(schedule.customer as string) &&
+      first &&
+      first.start_date <= at
+    ) {
+      startSchedule(world, schedule, null);
+    }
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * Subscriptions: creating one (items, trial, discounts, its first invoice), changing it with
+ * prorations, cancelling now or at period end, and the status that follows its invoices
+ * (incomplete → active when the first invoice is paid; active → past_due when a renewal fails).
+ */
+import type Stripe from 'stripe';
+import { invalidParam, invalidState } from '../errors.ts';
+import { subscriptionItemShape, subscriptionShape } from '../shapes/subscriptions.ts';
+import { newId, type StripeRecord, type World } from '../world.ts';
+import { createDiscounts, type DiscountSpec } from './discounts.ts';
+import { createInvoice, createInvoiceItem, finalizeInvoice, payInvoice } from './invoicing.ts';
+import { addInterval, type Interval, prorate } from './time.ts';
+
+/** An item as a request names it. */
+export interface ItemSpec {
+  price: string;
+  quantity: number;
+  discounts?: DiscountSpec[];
+  metadata?: Record<string, string>;
+}
+
+export const PAYMENT_BEHAVIORS = [
+  'allow_incomplete',
+  'default_incomplete',
+  'error_if_incomplete',
+] as const;
+export const PRORATION_BEHAVIORS = ['create_prorations', 'none', 'always_invoice'] as const;
+
+export interface CreateSubscriptionInput {
+  customer: string;
+  items: ItemSpec[];
+  trialEnd?: number;
+  discounts?: DiscountSpec[];
+  defaultPaymentMethod?: string | null;
+  collectionMethod?: 'charge_automatically' | 'send_invoice';
+  daysUntilDue?: number | null;
+  cancelAtPeriodEnd?: boolean;
+  paymentBehavior?: (typeof PAYMENT_BEHAVIORS)[number];
+  description?: string | null;
+  metadata?: Record<string, string>;
+  /** Set when a subscription schedule creates the subscription. */
+  schedule?: string | null;
+}
+
+/** The recurring interval of a price, or a 400 naming the parameter. */
+export function recurringOf(
+  price: StripeRecord,
+  param: string,
+): { interval: Interval; count: number } {
+  const recurring = price.recurring as Stripe.Price.Recurring | null;
+  if (recurring === null) {
+    throw invalidParam(
+      param,
+      `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+    );
+  }
+  return { interval: recurring.interval as Interval, count: recurring.interval_count };
+}
+
+function itemsOf(subscription: StripeRecord): StripeRecord[] {
+  return (subscription.items as { data: StripeRecord[] }).data;
+}
+
+/** Builds subscription items (stored, so `/v1/subscription_items/:id` finds them). */
+export function buildItems(
+  world: World,
+  subscription: { id: string; customer: string },
+  specs: ItemSpec[],
+  period: { start: number; end: number },
+  at: number,
+): StripeRecord[] {
+  return specs.map((spec, index) => {
+    const price = world.get('price', spec.price, { param: `items[${index}][price]` });
+    const id = newId('si', 14);
+    const discounts = spec.discounts
+      ? createDiscounts(
+          world,
+          spec.discounts,
+          { customer: subscription.customer, subscription: subscription.id, subscriptionItem: id },
+          { at, param: `items[${index}][discounts]` },
+        )
+      : [];
+    return world.insert(
+      subscriptionItemShape({
+        id,
+        created: at,
+        subscription: subscription.id,
+        price: structuredClone(price) as unknown as Stripe.Price,
+        quantity: spec.quantity,
+        current_period_start: period.start,
+        current_period_end: period.end,
+        discounts,
+        metadata: spec.metadata ?? {},
+      }),
+    );
+  });
+}
+
+/** Checks the items share one currency and one interval, as Stripe requires. */
+export function checkItems(
+  world: World,
+  specs: ItemSpec[],
+): { currency: string; interval: Interval; count: number } {
+  if (specs.length === 0)
+    throw invalidParam('items', 'Missing required param: items.', 'parameter_missing');
+  if (specs.length > 20) throw invalidParam('items', 'A subscription can have at most 20 items.');
+  let first: { currency: string; interval: Interval; count: number } | undefined;
+  specs.forEach((spec, index) => {
+    const param = `items[${index}][price]`;
+    const price = world.get('price', spec.price, { param });
+    const { interval, count } = recurringOf(price, param);
+    const currency = price.currency as string;
+    if (first === undefined) first = { currency, interval, count };
+    else if (first.currency !== currency) {
+      throw invalidParam(param, 'All prices on a subscription must have the same `currency`.');
+    } else if (first.interval !== interval || first.count !== count) {
+      throw invalidParam(
+        param,
+        'All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.',
+      );
+    }
+  });
+  if (first === undefined)
+    throw invalidParam('items', 'Missing required param: items.', 'parameter_missing');
+  return first;
+}
+
+/** The lines a subscription bills for its current period. */
+export function periodLines(subscription: StripeRecord) {
+  return itemsOf(subscription).map((item) => ({
+    subscription: subscription.id,
+    subscriptionItem: item.id,
+    price: (item.price as { id: string }).id,
+    quantity: item.quantity as number,
+    period: { start: item.current_period_start as number, end: item.current_period_end as number },
+    discounts: item.discounts as string[],
+  }));
+}
+
+/**
+ * Bills a subscription's period: an invoice with its items' lines (and pending prorations),
+ * finalized and, when charged automatically, paid. Returns the invoice.
+ */
+export function billPeriod(
+  world: World,
+  subscription: StripeRecord,
+  options: {
+    billingReason: 'subscription_create' | 'subscription_cycle' | 'subscription_update';
+    at: number;
+    finalize: boolean;
+    pay: boolean;
+  },
+): StripeRecord {
+  const lines = periodLines(subscription);
+  const invoice = createInvoice(world, {
+    customer: subscription.customer as string,
+    subscription: subscription.id,
+    billingReason: options.billingReason,
+    collectionMethod: subscription.collection_method as 'charge_automatically' | 'send_invoice',
+    daysUntilDue: subscription.days_until_due as number | null,
+    currency: subscription.currency as string,
+    lines: subscription.status === 'trialing' ? lines.map((l) => ({ ...l, trial: true })) : lines,
+    includePendingItems: options.billingReason !== 'subscription_create',
+    defaultPaymentMethod: subscription.default_payment_method as string | null,
+    periodStart: lines[0]?.period.start ?? options.at,
+    periodEnd: lines[0]?.period.end ?? options.at,
+    autoAdvance: true,
+    at: options.at,
+  });
+  subscription.latest_invoice = invoice.id;
+  if (options.finalize) {
+    finalizeInvoice(world, invoice);
+    if (
+      options.pay &&
+      invoice.status === 'open' &&
+      subscription.collection_method === 'charge_automatically'
+    ) {
+      payInvoice(world, invoice, { offSession: true });
+    }
+  }
+  return invoice;
+}
+
+/** Creates a subscription and bills its first period (or starts its trial). */
+export function createSubscription(world: World, input: CreateSubscriptionInput): StripeRecord {
+  const customer = world.get('customer', input.customer, { param: 'customer' });
+  const { currency, interval, count } = checkItems(world, input.items);
+  if (input.paymentBehavior === 'error_if_incomplete') {
+    throw invalidParam(
+      'payment_behavior',
+      'payment_behavior=error_if_incomplete is not simulated: use allow_incomplete or default_incomplete.',
+    );
+  }
+  const at = world.timeFor(customer.id);
+  if (input.trialEnd !== undefined && input.trialEnd <= at) {
+    throw invalidParam(
+      'trial_end',
+      'Invalid timestamp: must be an integer Unix timestamp in the future.',
+    );
+  }
+  const id = newId('sub', 24);
+  const period = { start: at, end: input.trialEnd ?? addInterval(at, interval, count) };
+  const items = buildItems(world, { id, customer: customer.id }, input.items, period, at);
+  const discounts = input.discounts
+    ? createDiscounts(
+        world,
+        input.discounts,
+        { customer: customer.id, subscription: id },
+        { at, param: 'discounts' },
+      )
+    : [];
+  const subscription = world.insert(
+    subscriptionShape({
+      id,
+      created: at,
+      customer: customer.id,
+      currency,
+      items: items as unknown as Stripe.SubscriptionItem[],
+      start_date: at,
+      billing_cycle_anchor: period.end === input.trialEnd ? input.trialEnd : at,
+      status: input.trialEnd === undefined ? 'incomplete' : 'trialing',
+      ...(input.trialEnd === undefined ? {} : { trial_end: input.trialEnd, trial_start: at }),
+      discounts,
+      default_payment_method: input.defaultPaymentMethod ?? null,
+      collection_method: input.collectionMethod ?? 'charge_automatically',
+      days_until_due: input.collectionMethod === 'send_invoice' ? (input.daysUntilDue ?? 30) : null,
+      cancel_at_period_end: input.cancelAtPeriodEnd ?? false,
+      cancel_at: input.cancelAtPeriodEnd ? period.end : null,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+      test_clock: (customer.test_clock as string | null) ?? null,
+      schedule: input.schedule ?? null,
+    }),
+  );
+  // The embedded items are the stored ones, so /v1/subscription_items sees every change.
+  (subscription.items as { data: StripeRecord[] }).data = items;
+  world.emit('customer.subscription.created', subscription);
+  const invoice = billPeriod(world, subscription, {
+    billingReason: 'subscription_create',
+    at,
+    finalize: true,
+    pay: input.paymentBehavior !== 'default_incomplete',
+  });
+  if (
+    subscription.status === 'incomplete' &&
+    (invoice.status === 'paid' || subscription.collection_method === 'send_invoice')
+  ) {
+    setStatus(world, subscription, 'active');
+  }
+  return subscription;
+}
+
+/** Changes a subscription's status and emits customer.subscription.updated. */
+export function setStatus(
+  world: World,
+  subscription: StripeRecord,
+  status: Stripe.Subscription.Status,
+): void {
+  if (subscription.status === status) return;
+  const previous = { status: subscription.status };
+  subscription.status = status;
+  world.emit('customer.subscription.updated', subscription, previous);
+}
+
+/** Ends a subscription now (customer.subscription.deleted). */
+export function cancelSubscription(
+  world: World,
+  subscription: StripeRecord,
+  options: {
+    reason?: 'cancellation_requested' | 'payment_failed';
+    comment?: string | null;
+    feedback?: string | null;
+  } = {},
+): void {
+  if (subscription.status === 'canceled') {
+    throw invalidState(
+      `A canceled subscription can only update its cancellation_details and metadata.`,
+    );
+  }
+  const at = world.timeFor(subscription.customer as string);
+  subscription.status = 'canceled';
+  subscription.canceled_at = at;
+  subscription.ended_at = at;
+  subscription.cancellation_details = {
+    comment: options.comment ?? null,
+    feedback: options.feedback ?? null,
+    reason: options.reason ?? 'cancellation_requested',
+  };
+  world.emit('customer.subscription.deleted', subscription);
+}
+
+/**
+ * Prorates a change of items at `at`: credit for the unused time of what is removed or changed,
+ * a charge for the remaining time of what replaces it, as pending invoice items.
+ */
+export function prorateChange(
+  world: World,
+  subscription: StripeRecord,
+  change: { removed: StripeRecord[]; added: StripeRecord[]; at: number },
+): void {
+  for (const [sign, items] of [
+    [-1, change.removed],
+    [1, change.added],
+  ] as const) {
+    for (const item of items) {
+      const price = item.price as { id: string; unit_amount: number; nickname: string | null };
+      const periodStart = item.current_period_start as number;
+      const periodEnd = item.current_period_end as number;
+      const full = price.unit_amount * (item.quantity as number);
+      const amount = prorate({ amount: full, periodStart, periodEnd, from: change.at });
+      if (amount === 0) continue;
+      const date = new Date(change.at * 1000).toISOString().slice(0, 10);
+      createInvoiceItem(world, {
+        customer: subscription.customer as string,
+        amount: sign * amount,
+        currency: subscription.currency as string,
+        description: `${sign < 0 ? 'Unused time on' : 'Remaining time on'} ${item.quantity} × ${price.nickname ?? price.id} after ${date}`,
+        period: { start: change.at, end: periodEnd },
+        proration: true,
+        subscription: subscription.id,
+        subscriptionItem: item.id,
+      });
+    }
+  }
+}
+
+/** Registers how subscriptions follow their invoices and their customer. */
+export function followInvoices(world: World): void {
+  const subscriptionOf = (invoice: StripeRecord): StripeRecord | undefined => {
+    const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
+    const id = parent?.subscription_details?.subscription;
+    return id ? world.find(id) : undefined;
+  };
+  world.listen('invoice.paid', (invoice) => {
+    const subscription = subscriptionOf(invoice);
+    if (
+      subscription &&
+      ['incomplete', 'past_due', 'unpaid'].includes(subscription.status as string)
+    ) {
+      setStatus(world, subscription, 'active');
+    }
+  });
+  world.listen('invoice.payment_failed', (invoice) => {
+    const subscription = subscriptionOf(invoice);
+    if (subscription?.status === 'active' && invoice.billing_reason !== 'subscription_create') {
+      setStatus(world, subscription, 'past_due');
+    }
+  });
+  world.listen('customer.deleted', (customer) => {
+    for (const subscription of world.all('subscription')) {
+      if (subscription.customer === customer.id && subscription.status !== 'canceled') {
+        cancelSubscription(world, subscription);
+      }
+    }
+  });
+}

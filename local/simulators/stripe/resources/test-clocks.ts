@@ -1,0 +1,108 @@
+/**
+ * `/v1/test_helpers/test_clocks`: create, retrieve, list, delete, advance. Advancing answers at
+ * once with `status: advancing`; the clock then runs everything due up to the new time in the
+ * background and becomes `ready` (test_helpers.test_clock.ready), as on Stripe: poll it.
+ */
+import { advanceClockTo } from '../billing/renewals.ts';
+import { startDueSchedules } from '../billing/schedules.ts';
+import { invalidParam, invalidState } from '../errors.ts';
+import type { Route } from '../router.ts';
+import { testClockShape } from '../shapes/platform.ts';
+import { newId, type World } from '../world.ts';
+import { deletedObject, pathId, retrieve } from './common.ts';
+
+const CLOCK = 'test_helpers.test_clock';
+/** How long a test clock lives when not deleted (Stripe deletes it after 30 days). */
+const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
+
+/** Test clocks. */
+export function testClockRoutes(world: World): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/test_helpers/test_clocks',
+      handle: ({ params }) => {
+        const frozenTime = params.requiredInteger('frozen_time', { min: 0 });
+        const name = params.string('name');
+        params.done();
+        const now = world.now();
+        const clock = world.insert(
+          testClockShape({
+            id: newId('clock', 24),
+            created: now,
+            frozen_time: frozenTime,
+            name: name ?? null,
+            deletes_after: now + CLOCK_LIFETIME_SECONDS,
+          }),
+        );
+        world.emit('test_helpers.test_clock.created', clock);
+        return clock;
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/test_helpers/test_clocks/:id',
+      handle: retrieve(CLOCK, 'test clock'),
+    },
+    {
+      method: 'GET',
+      path: '/v1/test_helpers/test_clocks',
+      handle: ({ params }) => {
+        const page = world.paginate(world.all(CLOCK), params, '/v1/test_helpers/test_clocks');
+        params.done();
+        return page;
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/test_helpers/test_clocks/:id',
+      handle: (request) => {
+        request.params.done();
+        const clock = world.get(CLOCK, pathId(request), { noun: 'test clock' });
+        for (const customer of world.all('customer')) {
+          if (customer.test_clock === clock.id) customer.deleted = true;
+        }
+        clock.deleted = true;
+        world.emit('test_helpers.test_clock.deleted', { ...clock, deleted: undefined });
+        return deletedObject(clock);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/test_helpers/test_clocks/:id/advance',
+      handle: (request) => {
+        const to = request.params.requiredInteger('frozen_time', { min: 0 });
+        request.params.done();
+        const clock = world.get(CLOCK, pathId(request), { noun: 'test clock' });
+        if (clock.status !== 'ready') {
+          throw invalidState(
+            'The test clock is currently advancing. Wait until it is ready before advancing it again.',
+          );
+        }
+        if (to <= (clock.frozen_time as number)) {
+          throw invalidParam(
+            'frozen_time',
+            'The new frozen_time must be after the current frozen_time of the test clock.',
+          );
+        }
+        clock.status = 'advancing';
+        clock.status_details = { advancing: { target_frozen_time: to } };
+        world.emit('test_helpers.test_clock.advancing', clock);
+        world.later(10, () => {
+          const customers = new Set(
+            world
+              .all('customer')
+              .filter((c) => c.test_clock === clock.id)
+              .map((c) => c.id),
+          );
+          startDueSchedules(world, customers, to);
+          advanceClockTo(world, clock, to);
+          clock.status = 'ready';
+          clock.status_details = {};
+          world.emit('test_helpers.test_clock.ready', clock);
+        });
+        return clock;
+      },
+    },
+  ];
+}

@@ -1,0 +1,243 @@
+/**
+ * A one-off invoice through the official SDK: items with a line discount and an invoice discount,
+ * finalizing (number, hosted URLs, a PaymentIntent), paying with the default card, the events of
+ * each step in order, and the shapes of what is returned.
+ */
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type StripeSimulator,
+  startStripeSimulator,
+} from '../../../../local/simulators/stripe/server.ts';
+import { shapeMismatches } from '../../../support/stripe-contract.ts';
+
+let sim: StripeSimulator;
+let stripe: Stripe;
+let price: Stripe.Price;
+
+beforeAll(async () => {
+  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
+  stripe = new Stripe('sk_test_x', {
+    host: '127.0.0.1',
+    port: sim.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
+  const product = await stripe.products.create({ name: 'Consulting' });
+  price = await stripe.prices.create({ product: product.id, unit_amount: 5_000, currency: 'usd' });
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
+  return error as Stripe.errors.StripeError;
+}
+
+/** The types of the events `act` emits, in order. */
+async function eventsOf(act: () => Promise<unknown>): Promise<string[]> {
+  const before = sim.world.allEvents().length;
+  await act();
+  return sim.world
+    .allEvents()
+    .slice(before)
+    .map((e) => e.type as string);
+}
+
+function customer(params: Stripe.CustomerCreateParams = {}) {
+  return stripe.customers.create({
+    email: 'jenny@example.com',
+    name: 'Jenny Rosen',
+    payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: params.payment_method ?? 'pm_card_visa' },
+    ...params,
+  });
+}
+
+/** The last event recorded, as its type, object and previous attributes. */
+function lastEvent(): {
+  type: string;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+} {
+  return sim.world.allEvents().at(-1) as unknown as ReturnType<typeof lastEvent>;
+}
+
+describe('a one-off invoice', () => {
+  let invoice: Stripe.Invoice;
+  let jenny: Stripe.Customer;
+
+  it('bills items with a line discount and an invoice discount', async () => {
+    // Prepare
+    jenny = await customer();
+    const tenPercent = await stripe.coupons.create({ percent_off: 10, duration: 'once' });
+    const fiveOff = await stripe.coupons.create({
+      amount_off: 500,
+      currency: 'usd',
+      duration: 'once',
+    });
+
+    // Act
+    const events = await eventsOf(async () => {
+      invoice = await stripe.invoices.create({
+        customer: jenny.id,
+        description: 'March work',
+        metadata: { order: '42' },
+      });
+      await stripe.invoiceItems.create({
+        customer: jenny.id,
+        invoice: invoice.id,
+        pricing: { price: price.id },
+        quantity: 2,
+        discounts: [{ coupon: tenPercent.id }],
+      });
+      await stripe.invoiceItems.create({
+        customer: jenny.id,
+        invoice: invoice.id,
+        amount: 2_500,
+        currency: 'usd',
+        description: 'Setup fee',
+      });
+      invoice = await stripe.invoices.update(invoice.id, { discounts: [{ coupon: fiveOff.id }] });
+    });
+
+    // Assess
+    expect(events).toEqual([
+      'invoice.created',
+      'invoiceitem.created',
+      'invoice.updated',
+      'invoiceitem.created',
+      'invoice.updated',
+      'invoice.updated',
+    ]);
+    const [first, second] = invoice.lines.data;
+    const lineDiscount = first?.discounts[0] as string;
+    const invoiceDiscount = invoice.discounts[0] as string;
+    expect(first).toMatchObject({
+      amount: 10_000,
+      quantity: 2,
+      description: 'Consulting',
+      pricing: { price_details: { price: price.id } },
+    });
+    expect(first?.discount_amounts).toEqual([
+      { amount: 1_000, discount: lineDiscount },
+      { amount: 391, discount: invoiceDiscount },
+    ]);
+    expect(second?.discount_amounts).toEqual([{ amount: 109, discount: invoiceDiscount }]);
+    expect(invoice).toMatchObject({
+      status: 'draft',
+      subtotal: 12_500,
+      total: 11_000,
+      total_excluding_tax: 11_000,
+      amount_due: 11_000,
+      amount_remaining: 11_000,
+      total_discount_amounts: [
+        { amount: 1_000, discount: lineDiscount },
+        { amount: 500, discount: invoiceDiscount },
+      ],
+      billing_reason: 'manual',
+      auto_advance: false,
+      number: null,
+      customer_email: 'jenny@example.com',
+      metadata: { order: '42' },
+    });
+    expect(shapeMismatches('invoice', json(invoice))).toEqual([]);
+    expect(
+      shapeMismatches('line_item', json(first), { conditional: ['pricing.price_details'] }),
+    ).toEqual([]);
+    const item = await stripe.invoiceItems.retrieve(
+      first?.parent?.invoice_item_details?.invoice_item as string,
+    );
+    expect(item).toMatchObject({ invoice: invoice.id, amount: 10_000, discounts: [lineDiscount] });
+    expect(
+      shapeMismatches('invoiceitem', json(item), { conditional: ['pricing.price_details'] }),
+    ).toEqual([]);
+    expect(shapeMismatches('discount', json(sim.world.find(lineDiscount)))).toEqual([]);
+  });
+
+  it('finalizes it: number, hosted URLs, a PaymentIntent for what is due', async () => {
+    // Act
+    let finalized!: Stripe.Invoice;
+    const events = await eventsOf(async () => {
+      finalized = await stripe.invoices.finalizeInvoice(invoice.id, { expand: ['payments'] });
+    });
+    const again = await rejection(stripe.invoices.finalizeInvoice(invoice.id));
+
+    // Assess
+    expect(events).toEqual(['payment_intent.created', 'invoice.finalized']);
+    expect(finalized).toMatchObject({
+      status: 'open',
+      number: `${jenny.invoice_prefix}-0001`,
+      hosted_invoice_url: expect.stringMatching(/^https:\/\/invoice\.stripe\.com\/i\//),
+      invoice_pdf: expect.stringMatching(/\/pdf\?s=ap$/),
+      amount_due: 11_000,
+      due_date: null,
+      next_payment_attempt: null,
+      ending_balance: 0,
+    });
+    expect(finalized.status_transitions.finalized_at).toBe(finalized.effective_at);
+    const payment = finalized.payments?.data[0];
+    expect(payment).toMatchObject({
+      status: 'open',
+      amount_requested: 11_000,
+      invoice: invoice.id,
+      payment: { type: 'payment_intent' },
+    });
+    const intent = await stripe.paymentIntents.retrieve(payment?.payment.payment_intent as string);
+    expect(intent).toMatchObject({
+      amount: 11_000,
+      customer: jenny.id,
+      status: 'requires_payment_method',
+    });
+    expect([again.statusCode, again.message]).toEqual([
+      400,
+      "This invoice is already finalized, you can't re-finalize a non-draft invoice.",
+    ]);
+    expect(
+      shapeMismatches('invoice_payment', json(payment), {
+        conditional: ['payment.payment_intent'],
+      }),
+    ).toEqual([]);
+  });
+
+  it('is paid with the customer’s default card', async () => {
+    // Act
+    let paid!: Stripe.Invoice;
+    const events = await eventsOf(async () => {
+      paid = await stripe.invoices.pay(invoice.id);
+    });
+    const twice = await rejection(stripe.invoices.pay(invoice.id));
+    const payments = await stripe.invoicePayments.list({ invoice: invoice.id });
+
+    // Assess
+    expect(events).toEqual([
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'invoice_payment.paid',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+    ]);
+    expect(paid).toMatchObject({
+      status: 'paid',
+      amount_paid: 11_000,
+      amount_remaining: 0,
+      attempt_count: 1,
+      attempted: true,
+    });
+    expect(paid.status_transitions.paid_at).toEqual(expect.any(Number));
+    expect([twice.statusCode, twice.message]).toEqual([400, 'Invoice is already paid']);
+    expect(payments.data).toHaveLength(1);
+    expect(payments.data[0]).toMatchObject({ status: 'paid', amount_paid: 11_000 });
+    expect(await stripe.invoicePayments.retrieve(payments.data[0]?.id as string)).toEqual(
+      payments.data[0],
+    );
+    expect(shapeMismatches('invoice', lastEvent().data.object)).toEqual([]);
+  });
+});

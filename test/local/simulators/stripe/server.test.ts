@@ -1,0 +1,299 @@
+/**
+ * The Stripe simulator's HTTP surface through the official SDK: authentication, Stripe's error
+ * bodies, idempotency, the rate-limit switch, cursor pagination, `expand[]`, `created` filters,
+ * and that no garbage request ever crashes it or gets anything but a JSON 4xx.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type StripeSimulator,
+  startStripeSimulator,
+} from '../../../../local/simulators/stripe/server.ts';
+import { simulatorClient } from '../../../support/scenarios.ts';
+
+let sim: StripeSimulator;
+let stripe: Stripe;
+/** The simulator's clock (Unix seconds); tests move it forward. */
+let clock = 1_800_000_000;
+
+beforeAll(async () => {
+  sim = await startStripeSimulator({ port: 0, now: () => clock });
+  stripe = simulatorClient(sim);
+});
+
+afterAll(async () => {
+  await sim?.stop();
+});
+
+const uniqueEmail = () => `user-${randomBytes(5).toString('hex')}@example.com`;
+
+/** A request with fetch, authenticated with a test key unless `key` is false. */
+async function call(method: string, path: string, init: RequestInit = {}, key = true) {
+  const auth: Record<string, string> = key ? { authorization: 'Bearer sk_test_fetch' } : {};
+  const headers = { ...auth, 'content-type': 'application/x-www-form-urlencoded', ...init.headers };
+  const response = await fetch(`${sim.url}${path}`, { ...init, method, headers });
+  const json = (await response.json()) as { id?: string; error?: Record<string, unknown> };
+  return { status: response.status, headers: response.headers, json };
+}
+
+/** What the SDK throws for a call that must fail. */
+async function failure(promise: Promise<unknown>) {
+  const error: unknown = await promise.catch((e: unknown) => e);
+  if (error instanceof Stripe.errors.StripeError) return error;
+  throw new Error(`expected a StripeError, got ${String(error)}`);
+}
+
+describe('authentication and errors', () => {
+  it('answers no key, an unknown route and a body over 1 MiB with Stripe’s JSON errors', async () => {
+    // Act
+    const answers = [
+      await call('GET', '/v1/customers', {}, false),
+      await call('GET', '/v1/unicorns'),
+      await call('POST', '/v1/customers', { body: Buffer.alloc(1024 * 1024 + 1, 'a') }),
+    ];
+
+    // Assess
+    const statuses = answers.map((a) => `${a.status} ${a.json.error?.type}`);
+    expect(statuses).toEqual([401, 404, 413].map((status) => `${status} invalid_request_error`));
+    expect(answers.map((a) => a.json.error?.message)).toEqual([
+      expect.stringMatching(/^You did not provide an API key/),
+      expect.stringMatching(/^Unrecognized request URL \(GET: \/v1\/unicorns\)\./),
+      expect.stringMatching(/too large/),
+    ]);
+  });
+
+  it('refuses a live key through the SDK with a StripeAuthenticationError that masks the key', async () => {
+    // Prepare
+    const key = 'sk_live_51HsecretSECRETsecret9876';
+    const live = new Stripe(key, { host: '127.0.0.1', port: sim.port, protocol: 'http' });
+
+    // Act
+    const error = await failure(live.customers.list());
+
+    // Assess
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+    expect(error.statusCode).toBe(401);
+    expect(error.raw).toMatchObject({ type: 'invalid_request_error' });
+    expect(error.message).toMatch(/^Invalid API Key provided: .*9876$/);
+    expect(error.message).not.toContain('secretSECRET');
+  });
+
+  it('answers bad requests with StripeInvalidRequestErrors naming the parameter', async () => {
+    // Act
+    const errors = [
+      await failure(stripe.customers.retrieve('cus_doesnotexist')),
+      await failure(stripe.customers.create({ emial: 'a@b.c' } as Stripe.CustomerCreateParams)),
+      await failure(stripe.customers.list({ limit: 'abc' as unknown as number })),
+      await failure(stripe.customers.list({ limit: 101 })),
+    ];
+
+    // Assess
+    for (const error of errors)
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(errors.map((e) => `${e.statusCode} ${e.code} ${e.param}`)).toEqual([
+      '404 resource_missing id',
+      '400 parameter_unknown emial',
+      '400 parameter_invalid_integer limit',
+      '400 parameter_invalid_integer limit',
+    ]);
+    expect(errors.map((e) => e.message)).toEqual([
+      "No such customer: 'cus_doesnotexist'",
+      'Received unknown parameter: emial',
+      expect.stringContaining('abc'),
+      expect.stringContaining('100'),
+    ]);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first answer for the same key and parameters, marked as replayed', async () => {
+    // Prepare
+    const key = randomBytes(8).toString('hex');
+    const body = `email=${encodeURIComponent(uniqueEmail())}`;
+    const post = () => call('POST', '/v1/customers', { body, headers: { 'Idempotency-Key': key } });
+    const first = await post();
+
+    // Act
+    const second = await post();
+
+    // Assess
+    expect(second.json.id).toBe(first.json.id);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('refuses the same key with other parameters, creating nothing', async () => {
+    // Prepare
+    const idempotencyKey = randomBytes(8).toString('hex');
+    const [email, other] = [uniqueEmail(), uniqueEmail()];
+    const created = await stripe.customers.create({ email }, { idempotencyKey });
+
+    // Act
+    const error = await failure(stripe.customers.create({ email: other }, { idempotencyKey }));
+
+    // Assess
+    expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect((await stripe.customers.list({ email: other })).data).toEqual([]);
+    expect((await stripe.customers.list({ email })).data.map((c) => c.id)).toEqual([created.id]);
+  });
+});
+
+describe('rate limit switch', () => {
+  const viaControlApi = async (rate: number) => {
+    const body = JSON.stringify({ rate });
+    expect((await call('POST', '/_simulator/rate_limit', { body })).status).toBe(200);
+  };
+
+  it.each([
+    ['setRateLimit', async (rate: number) => sim.setRateLimit(rate)],
+    ['POST /_simulator/rate_limit', viaControlApi],
+  ])('answers 429 rate_limit while on, then normally (%s)', async (_, setRate) => {
+    // Prepare
+    await setRate(1);
+
+    // Act
+    const error = await failure(stripe.customers.list({ limit: 1 }));
+    await setRate(0);
+    const after = await stripe.customers.list({ limit: 1 });
+
+    // Assess
+    expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+    expect(error).toMatchObject({ statusCode: 429, code: 'rate_limit' });
+    expect(after.object).toBe('list');
+  });
+});
+
+describe('lists', () => {
+  it('pages 25 customers newest first, each exactly once, both ways', async () => {
+    // Prepare
+    const email = uniqueEmail();
+    const newestFirst: string[] = [];
+    for (let i = 0; i < 25; i++) newestFirst.unshift((await stripe.customers.create({ email })).id);
+
+    // Act
+    const page = (cursor: Omit<Stripe.CustomerListParams, 'email' | 'limit'> = {}) =>
+      stripe.customers.list({ email, limit: 10, ...cursor });
+    const pages = [await page()];
+    while (pages.at(-1)?.has_more)
+      pages.push(await page({ starting_after: pages.at(-1)?.data.at(-1)?.id }));
+    const back = await page({ ending_before: pages[2]?.data[0]?.id });
+    const all = await stripe.customers.list({ email, limit: 7 }).autoPagingToArray({ limit: 100 });
+
+    // Assess
+    expect(pages.map((p) => `${p.data.length}/${p.has_more}`)).toEqual([
+      '10/true',
+      '10/true',
+      '5/false',
+    ]);
+    expect(pages.flatMap((p) => p.data.map((c) => c.id))).toEqual(newestFirst);
+    expect(back.data.map((c) => c.id)).toEqual(newestFirst.slice(10, 20));
+    expect(all.map((c) => c.id)).toEqual(newestFirst);
+  });
+
+  it('filters by created[gte]', async () => {
+    // Prepare
+    const email = uniqueEmail();
+    const old = await stripe.customers.create({ email });
+    clock += 100;
+    const recent = await stripe.customers.create({ email });
+
+    // Act
+    const listed = await stripe.customers.list({ email, created: { gte: recent.created } });
+
+    // Assess
+    expect(recent.created - old.created).toBe(100);
+    expect(listed.data.map((c) => c.id)).toEqual([recent.id]);
+  });
+
+  it('expands a price’s product on retrieve and on list; refuses a field that is no id', async () => {
+    // Prepare
+    const product_data = { name: 'Expandable' };
+    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 500, product_data });
+    const product = price.product as string;
+
+    // Act
+    const retrieved = await stripe.prices.retrieve(price.id, { expand: ['product'] });
+    const listed = await stripe.prices.list({ product, expand: ['data.product'] });
+    const error = await failure(stripe.prices.retrieve(price.id, { expand: ['currency'] }));
+
+    // Assess
+    expect(retrieved.product).toMatchObject({ object: 'product', id: product, name: 'Expandable' });
+    expect(listed.data[0]?.product).toMatchObject({ object: 'product', id: product });
+    expect(error).toMatchObject({ statusCode: 400, param: 'expand' });
+  });
+});
+
+/** A raw request (node:http sends paths fetch would normalise): its status, and if it is JSON. */
+function send(method: string, path: string, body: Buffer, contentType: string) {
+  return new Promise<{ status: number; json: boolean }>((resolve, reject) => {
+    const headers = { authorization: 'Bearer sk_test_garbage', 'content-type': contentType };
+    const req = request({ host: '127.0.0.1', port: sim.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let json = res.headers['content-type'] === 'application/json';
+        try {
+          json &&= typeof JSON.parse(Buffer.concat(chunks).toString()).error.message === 'string';
+        } catch {
+          json = false;
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('garbage', () => {
+  it('answers 250 random requests each with a JSON 4xx, and still works after', async () => {
+    // Prepare: choices are a hash of a counter, so a failure can be replayed.
+    let draws = 0;
+    const next = () => createHash('sha256').update(`${draws++}`).digest().readUInt32BE() / 2 ** 32;
+    const n = (below: number) => Math.floor(next() * below);
+    const pick = <T>(items: readonly T[]): T => items[n(items.length)] as T;
+    const chars = [...'!$&\'()*+,;=:@[]{}|^`~%"<>\\é€\u0000\u00ff', 'a', 'Z', '9', '_'];
+    const word = () => Array.from({ length: 1 + n(12) }, () => pick(chars)).join('');
+    // Raw (`%`, `#`, `"`, `é` as a Latin-1 byte, …) but for what HTTP cannot carry at all.
+    const pathPart = () => word().replace(/[^\u0021-\u00ff]/g, encodeURIComponent);
+    const paths = [
+      () => `/v1/customers/${pathPart()}`,
+      () => `/v1/${pathPart()}`,
+      () => `/v1/customers?zz=1&${pathPart()}=1&limit=${pathPart()}`,
+      () => `/v1/events?zz=1&type[${pathPart()}]=x`,
+      () => `/_simulator/${pathPart()}`,
+      () => `/${pathPart()}/${pathPart()}`,
+      () => `/v1/customers/%E0%A4%A/${pathPart()}`,
+      () => `/v1/prices/x${String.fromCharCode(0x80 + n(127))}`,
+    ];
+    const bodies = [
+      () => `${word()}=${word()}`,
+      () => `name=%E0%A4%A&%zz${word()}=%`,
+      () => `a${'[b]'.repeat(200 + n(2000))}=deep`,
+      () => `${'k'.repeat(10_000 + n(100_000))}=huge`,
+      () => Array.from({ length: 1 + n(512) }, () => String.fromCharCode(n(256))).join(''),
+      () => JSON.stringify({ email: 'json@example.com', nested: { a: [1, 2] } }),
+      () => `__proto__[polluted]=yes&constructor[prototype][polluted]=yes&items[0][${word()}]=1`,
+      () => `expand[]=${word()}&expand[99999]=x&limit=-1`,
+    ];
+    const methods = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'];
+    const types = ['application/x-www-form-urlencoded', 'application/json', 'text/plain', ''];
+    const answers: { request: string; status: number; json: boolean }[] = [];
+
+    // Act
+    for (let i = 0; i < 250; i++) {
+      const [method, path] = [pick(methods), pick(paths)()];
+      const body = Buffer.from(`${pick(bodies)()}&zz_${i}=1`, 'latin1'); // no endpoint takes zz_
+      const answer = await send(method, path, body, pick(types));
+      answers.push({ request: `${method} ${path.slice(0, 80)}`, ...answer });
+    }
+    const after = await stripe.customers.create({ email: uniqueEmail() });
+
+    // Assess
+    expect(answers.filter((a) => a.status < 400 || a.status >= 500 || !a.json)).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(after.object).toBe('customer');
+  });
+});
