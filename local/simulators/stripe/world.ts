@@ -186,6 +186,11 @@ export class World {
     this.#objects.delete(id);
   }
 
+  /** The types of the objects stored, e.g. `customer`, `invoice` (tests walk every object). */
+  types(): string[] {
+    return [...new Set([...this.#objects.values()].map((entry) => entry.type))];
+  }
+
   /** All live objects of a type, oldest first. */
   all<T extends StripeRecord = StripeRecord>(type: string): T[] {
     const out: T[] = [];
