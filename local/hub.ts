@@ -97,11 +97,17 @@ export interface Hub {
 async function startSimulator(
   port: number,
   retryScheduleMs: readonly number[] | undefined,
+  logger: { debug(message: string): void; error(message: string): void },
 ): Promise<StripeSimulator> {
   try {
     return await startStripeSimulator({
       port,
       retryScheduleMs: [...(retryScheduleMs ?? LOCAL_WEBHOOK_RETRY_SCHEDULE_MS)],
+      // API calls are debug lines; a failure in background work (settlement, clocks) is an error.
+      log: (line) =>
+        line.startsWith('Stripe simulator background work failed')
+          ? logger.error(line)
+          : logger.debug(line),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -129,12 +135,17 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   try {
+    const logLevel = options.logLevel ?? 'INFO';
+    const logger = (serviceName: string) =>
+      options.readableLogs
+        ? new ReadableLogger({ serviceName, logLevel })
+        : createLogger(serviceName, { logLevel });
     // First, so a port already taken fails before the slower servers start.
     let stripe: HubStripe | undefined;
     let stripeApi: StripeApiConfig | undefined;
     if (options.stripe !== undefined && 'simulator' in options.stripe) {
       const { port, retryScheduleMs } = options.stripe.simulator;
-      const simulator = await startSimulator(port, retryScheduleMs);
+      const simulator = await startSimulator(port, retryScheduleMs, logger('stripe-simulator'));
       stops.push(() => simulator.stop());
       stripe = { kind: 'simulator', url: simulator.url, simulator };
       stripeApi = { apiKey: SIMULATOR_API_KEY, baseUrl: simulator.url };
@@ -190,11 +201,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       env[dlqUrlEnv(q.connector)] = queues[q.connector].dlqUrl;
     }
 
-    const logLevel = options.logLevel ?? 'INFO';
-    const logger = (serviceName: string) =>
-      options.readableLogs
-        ? new ReadableLogger({ serviceName, logLevel })
-        : createLogger(serviceName, { logLevel });
     const ingress = buildIngress({
       config: parseIngressConfig(env),
       logger: logger('stripe-webhook'),

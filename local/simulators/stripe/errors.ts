@@ -11,17 +11,23 @@ export const STRIPE_ERROR_TYPES = {
   invalidRequest: 'invalid_request_error',
 } as const;
 
+/** One of {@link STRIPE_ERROR_TYPES}. */
 export type StripeErrorType = (typeof STRIPE_ERROR_TYPES)[keyof typeof STRIPE_ERROR_TYPES];
 
 /** An error the simulator answers with Stripe's status code and error body. */
 export class StripeApiError extends Error {
   override name = 'StripeApiError';
+  /** The HTTP status answered. */
   readonly status: number;
+  /** `error.type` of the body. */
   readonly type: StripeErrorType;
+  /** `error.code`, such as `resource_missing` or `card_declined`. */
   readonly code: string | undefined;
+  /** `error.param`: the request parameter at fault. */
   readonly param: string | undefined;
   /** Further fields of the error body (`decline_code`, `payment_intent`, …). */
   readonly extra: Record<string, unknown>;
+  /** Headers answered with the error. */
   readonly headers: Record<string, string>;
 
   constructor(options: {

@@ -1,30 +1,72 @@
 /**
  * `expand[]`: replaces an id with the object it names, along dotted paths (`latest_invoice`,
  * `latest_invoice.payment_intent`, `data.customer` on lists), as Stripe does. Expansion is at
- * most four levels deep, Stripe's limit.
- */
-import { invalidParam } from './errors.ts';
+ * most four levels deep, Stripe's limit. Only a field holding the id of a stored object (or a
+ * list of such ids, like `discounts`) can be expanded, or an includable list (`payments` on an
+ * invoice, which the simulator always renders); `id`, `object`, plain values, other nested
+ * objects and inherited names (`constructor`) are refused with Stripe's 400, and a null id stays
+ * null. */
+import { invalidParam, type StripeApiError } from './errors.ts';
 import type { World } from './world.ts';
 
 const MAX_DEPTH = 4;
 
-function expandPath(world: World, value: unknown, path: string[], full: string): unknown {
+/** Fields that hold an id but are the object's own identity, never a reference to expand. */
+const NOT_EXPANDABLE = new Set(['id', 'object']);
+
+function cannotExpand(field: string): StripeApiError {
+  return invalidParam('expand', `This property cannot be expanded (${field}).`);
+}
+
+/** Whether `value` is a Stripe list object (`{object: 'list', data, …}`). */
+function isList(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && (value as { object?: unknown }).object === 'list'
+  );
+}
+
+/** One `applyExpand` call: the world, and the objects its earlier paths already expanded. */
+interface Expansion {
+  world: World;
+  expanded: WeakSet<object>;
+}
+
+/**
+ * The object the id `value` names (a copy), or `value` itself when an earlier path of the same
+ * request expanded it already (`expand[]=latest_invoice.payment_intent&expand[]=latest_invoice`).
+ */
+function expandId(context: Expansion, value: unknown, field: string): unknown {
+  if (typeof value === 'object' && value !== null && context.expanded.has(value)) return value;
+  if (isList(value)) return value; // An includable list (`payments` on an invoice): always here.
+  const target = typeof value === 'string' ? context.world.find(value) : undefined;
+  if (target === undefined) throw cannotExpand(field);
+  const copy = structuredClone(target);
+  context.expanded.add(copy);
+  return copy;
+}
+
+function expandPath(context: Expansion, value: unknown, path: string[]): unknown {
   const [head, ...rest] = path;
   if (head === undefined || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => expandPath(world, item, path, full));
+  if (Array.isArray(value)) return value.map((item) => expandPath(context, item, path));
   const record = value as Record<string, unknown>;
-  if (!(head in record)) {
-    throw invalidParam('expand', `This property cannot be expanded (${head}).`);
+  if (!Object.hasOwn(record, head) || NOT_EXPANDABLE.has(head)) throw cannotExpand(head);
+  const child = record[head];
+  if (child === null) return record;
+  // A list's own fields are never ids: only a path through `data` (`data.customer`) expands.
+  if (rest.length === 0 && isList(record)) throw cannotExpand(head);
+  if (rest.length === 0) {
+    record[head] = Array.isArray(child)
+      ? child.map((item) => expandId(context, item, head))
+      : expandId(context, child, head);
+    return record;
   }
-  let child = record[head];
-  if (typeof child === 'string') {
-    const target = world.find(child);
-    if (target === undefined) {
-      throw invalidParam('expand', `This property cannot be expanded (${head}).`);
-    }
-    child = structuredClone(target);
-  }
-  record[head] = rest.length === 0 ? child : expandPath(world, child, rest, full);
+  // Walking through: an id is expanded on the way, an embedded object or list is entered.
+  const enter = (item: unknown) =>
+    typeof item === 'string' ? expandId(context, item, head) : item;
+  const next = Array.isArray(child) ? child.map(enter) : enter(child);
+  if (typeof next !== 'object') throw cannotExpand(head);
+  record[head] = expandPath(context, next, rest);
   return record;
 }
 
@@ -32,6 +74,7 @@ function expandPath(world: World, value: unknown, path: string[], full: string):
 export function applyExpand(world: World, body: unknown, expand: string[]): unknown {
   if (expand.length === 0) return body;
   let out = structuredClone(body);
+  const context: Expansion = { world, expanded: new WeakSet() };
   for (const path of expand) {
     const segments = path.split('.');
     if (segments.length > MAX_DEPTH) {
@@ -40,7 +83,7 @@ export function applyExpand(world: World, body: unknown, expand: string[]): unkn
         `You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`,
       );
     }
-    out = expandPath(world, out, segments, path);
+    out = expandPath(context, out, segments);
   }
   return out;
 }

@@ -1,74 +1,15 @@
 /**
- * Stripe's request encoding: `application/x-www-form-urlencoded` with bracketed keys
- * (`items[0][price]=price_…`, `expand[]=latest_invoice`, `metadata[plan]=gold`), as the SDKs send
- * it, decoded to nested values; and {@link Params}, which reads them with Stripe's 400 errors.
+ * Request parameters: {@link Params} reads the decoded form (`form-decode.ts`, re-exported here)
+ * with Stripe's 400 errors, and {@link mergeMetadata} applies a metadata update as Stripe does.
  */
 import { invalidParam, missingParam, unknownParam } from './errors.ts';
+import type { FormObject, FormValue } from './form-decode.ts';
 
-/** A decoded form value: a string leaf, a nested object or a list. */
-export type FormValue = string | FormObject | FormValue[];
-export interface FormObject {
-  [key: string]: FormValue;
-}
+/** The decoder, re-exported: the server and tests read forms through this module. */
+export { decodeForm, type FormObject, type FormValue } from './form-decode.ts';
 
-function splitKey(key: string): string[] | undefined {
-  const open = key.indexOf('[');
-  if (open === -1) return [key];
-  const parts = [key.slice(0, open)];
-  const rest = key.slice(open);
-  const re = /\[([^[\]]*)\]/g;
-  let consumed = 0;
-  for (let m = re.exec(rest); m !== null; m = re.exec(rest)) {
-    if (m.index !== consumed) return undefined;
-    parts.push(m[1] ?? '');
-    consumed = re.lastIndex;
-  }
-  return consumed === rest.length && parts[0] !== '' ? parts : undefined;
-}
-
-/**
- * Decodes a form body or query string. Keys that are not well-formed bracket paths are kept as
- * they are, so they reach the unknown-parameter check instead of vanishing.
- */
-export function decodeForm(input: string): FormObject {
-  // Objects without a prototype: `__proto__[x]=…` is a key like any other, never a way to
-  // change Object.prototype.
-  const newObject = (): FormObject => Object.create(null) as FormObject;
-  const root = newObject();
-  for (const [key, value] of new URLSearchParams(input)) {
-    const path = splitKey(key) ?? [key];
-    let node: FormObject | FormValue[] = root;
-    for (let i = 0; i < path.length; i++) {
-      const segment = path[i] ?? '';
-      const last = i === path.length - 1;
-      const nextIsIndex = !last && /^\d*$/.test(path[i + 1] ?? '');
-      if (Array.isArray(node)) {
-        const index: number = segment === '' ? node.length : Number(segment);
-        if (!Number.isSafeInteger(index) || index > 10_000) break;
-        if (last) {
-          node[index] = value;
-        } else {
-          const existing: FormValue | undefined = node[index];
-          const child: FormObject | FormValue[] =
-            typeof existing === 'object' ? existing : nextIsIndex ? [] : newObject();
-          node[index] = child;
-          node = child;
-        }
-      } else {
-        if (last) {
-          node[segment] = value;
-        } else {
-          const existing: FormValue | undefined = node[segment];
-          const child: FormObject | FormValue[] =
-            typeof existing === 'object' ? existing : nextIsIndex ? [] : newObject();
-          node[segment] = child;
-          node = child;
-        }
-      }
-    }
-  }
-  return root;
-}
+/** Stripe's metadata limits: https://docs.stripe.com/api/metadata. */
+const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
 
 function describe(value: FormValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -103,6 +44,7 @@ export class Params {
     return this.#own(key);
   }
 
+  /** Whether the parameter was sent (and marks it read). */
   has(key: string): boolean {
     this.#read.add(key);
     return Object.hasOwn(this.#values, key);
@@ -120,6 +62,7 @@ export class Params {
     return this.#own(key) === '';
   }
 
+  /** A string parameter; anything else is a 400 naming it. */
   string(key: string): string | undefined {
     const value = this.#raw(key);
     if (value === undefined) return undefined;
@@ -129,6 +72,7 @@ export class Params {
     return value;
   }
 
+  /** A string parameter that must be sent and not empty (`parameter_missing` otherwise). */
   requiredString(key: string): string {
     const value = this.string(key);
     if (value === undefined || value === '') throw missingParam(this.#name(key));
@@ -148,6 +92,7 @@ export class Params {
     return value as T;
   }
 
+  /** A whole number, within `min`/`max` when given (`parameter_invalid_integer` otherwise). */
   integer(key: string, options: { min?: number; max?: number } = {}): number | undefined {
     const value = this.string(key);
     if (value === undefined) return undefined;
@@ -172,12 +117,14 @@ export class Params {
     return number;
   }
 
+  /** An {@link Params.integer} that must be sent. */
   requiredInteger(key: string, options: { min?: number; max?: number } = {}): number {
     const value = this.integer(key, options);
     if (value === undefined) throw missingParam(this.#name(key));
     return value;
   }
 
+  /** A decimal number, such as `unit_amount_decimal` or `percent_off`. */
   decimal(key: string): number | undefined {
     const value = this.string(key);
     if (value === undefined) return undefined;
@@ -188,6 +135,7 @@ export class Params {
     return number;
   }
 
+  /** `true` or `false`, as Stripe's form encoding sends booleans. */
   boolean(key: string): boolean | undefined {
     const value = this.string(key);
     if (value === undefined) return undefined;
@@ -243,24 +191,39 @@ export class Params {
     });
   }
 
-  /** `metadata[k]=v` pairs; an empty value deletes the key, `metadata=` clears them all. */
+  /**
+   * `metadata[k]=v` pairs; an empty value deletes the key, `metadata=` clears them all. Stripe's
+   * limits hold: at most 50 keys set at once, keys up to 40 characters, values up to 500 (the
+   * total after merging with the object's current metadata is not checked).
+   */
   metadata(key = 'metadata'): Record<string, string | null> | 'clear' | undefined {
     const value = this.#raw(key);
     if (value === undefined) return undefined;
     if (value === '') return 'clear';
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw invalidParam(this.#name(key), 'Invalid object');
-    }
+    const name = this.#name(key);
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw invalidParam(name, 'Invalid object');
     const out: Record<string, string | null> = {};
+    const { keys, keyLength, valueLength } = METADATA_LIMITS;
     for (const [k, v] of Object.entries(value)) {
-      if (typeof v !== 'string') throw invalidParam(`${this.#name(key)}[${k}]`, 'Invalid string');
-      if (k.length > 40) {
+      if (typeof v !== 'string') throw invalidParam(`${name}[${k}]`, 'Invalid string');
+      if (k.length > keyLength) {
         throw invalidParam(
-          `${this.#name(key)}[${k}]`,
-          'Metadata keys can be at most 40 characters.',
+          name,
+          `Metadata keys can have up to ${keyLength} characters, but you passed in a key that is ${k.length} characters. Invalid key: ${k}`,
+        );
+      }
+      if (v.length > valueLength) {
+        throw invalidParam(
+          name,
+          `Metadata values can have up to ${valueLength} characters, but you passed in a value that is ${v.length} characters. Invalid value: ${v}`,
         );
       }
       out[k] = v === '' ? null : v;
+    }
+    const set = Object.values(out).filter((v) => v !== null).length;
+    if (set > keys) {
+      throw invalidParam(name, `Metadata can have up to ${keys} keys, but you've set ${set}.`);
     }
     return out;
   }

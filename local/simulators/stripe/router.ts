@@ -5,6 +5,7 @@
 import type { Params } from './form.ts';
 import type { World } from './world.ts';
 
+/** The methods Stripe's API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** What a handler gets: the decoded parameters, the path's ids, and the world to change. */
@@ -48,6 +49,7 @@ export class Router {
     });
   }
 
+  /** The first route for this method and path, with its path parameters (URL-decoded). */
   match(
     method: string,
     path: string,

@@ -2,34 +2,24 @@
  * Webhooks out: every event goes to each enabled endpoint whose `enabled_events` match, signed
  * with `Stripe-Signature` (v1, by the Stripe SDK's signer), and non-2xx answers are retried on
  * a schedule like Stripe's. For robustness tests it can also delay, reorder and duplicate
- * deliveries, deterministically from a seed.
+ * deliveries, deterministically from a seed. Memory stays bounded however long it runs: only the
+ * last {@link MAX_DELIVERY_ATTEMPTS} attempts are kept, and an event is forgotten once each of
+ * its deliveries has been acknowledged or has given up.
  */
 import Stripe from 'stripe';
+import {
+  type DeliveryChaos,
+  endpointWants,
+  seededRandom,
+  type WebhookEndpointTarget,
+} from './webhook-targets.ts';
 
-/** Where events go, with the endpoint's signing secret. */
-export interface WebhookEndpointTarget {
-  id: string;
-  url: string;
-  secret: string;
-  /** Event types, with `*` for all; `invoice.*`-style wildcards as Stripe allows. */
-  enabledEvents: string[];
-  enabled: boolean;
-}
-
-/** Misbehaviour to ask for, so the hub's robustness can be tested. */
-export interface DeliveryChaos {
-  /** Wait this long before the first attempt of every delivery. */
-  delayMs?: number;
-  /**
-   * Deliveries enqueued within this many ms of the first one are held until the window closes,
-   * then sent in a random order (from `seed`), so later events overtake earlier ones.
-   */
-  reorderWindowMs?: number;
-  /** The share of events (0…1) delivered twice. */
-  duplicateRate?: number;
-  /** Seed of the random choices above, so a failing test can be replayed. */
-  seed?: number;
-}
+/** Re-exported: the server and resource modules import them from here. */
+export {
+  type DeliveryChaos,
+  endpointWants,
+  type WebhookEndpointTarget,
+} from './webhook-targets.ts';
 
 /** One attempt to deliver an event, as Stripe shows under the endpoint's attempts. */
 export interface DeliveryAttempt {
@@ -42,6 +32,7 @@ export interface DeliveryAttempt {
   error?: string;
 }
 
+/** How a {@link WebhookSender} delivers. */
 export interface WebhookSenderOptions {
   /**
    * Waits between attempts after a failure. Stripe retries for up to three days with an
@@ -51,9 +42,16 @@ export interface WebhookSenderOptions {
   chaos?: DeliveryChaos;
   /** How many deliveries may be in flight at once (Stripe sends concurrently; 1 keeps order). */
   concurrency?: number;
+  /** How long one attempt may take before it counts as failed (default 10 s). */
   timeoutMs?: number;
+  /** How many of the latest attempts {@link WebhookSender.attempts} keeps (default 10,000). */
+  maxAttempts?: number;
+  /** Called after every attempt, kept or not. */
   onAttempt?: (attempt: DeliveryAttempt) => void;
 }
+
+/** How many delivery attempts a sender keeps by default, oldest dropped first. */
+export const MAX_DELIVERY_ATTEMPTS = 10_000;
 
 /** Stripe's live schedule, roughly: minutes, then hours, for about three days. */
 export const STRIPE_RETRY_SCHEDULE_MS = [
@@ -72,30 +70,18 @@ interface Delivery {
   payload: string;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Whether an endpoint's `enabled_events` include this event type. */
-export function endpointWants(enabledEvents: string[], type: string): boolean {
-  return enabledEvents.some(
-    (pattern) =>
-      pattern === '*' ||
-      pattern === type ||
-      (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
-  );
+/** An event whose deliveries are still going: per endpoint, its copies not yet finished. */
+interface Unsettled {
+  copies: Map<string, number>;
+  /** Endpoints that have not acknowledged it, those that gave up included (Stripe's count). */
+  pending: number;
 }
 
 /** Delivers events to webhook endpoints; one per simulator. */
 export class WebhookSender {
+  /** Where events go; the world keeps it in step with the `webhook_endpoint` objects. */
   readonly endpoints: WebhookEndpointTarget[] = [];
+  /** The latest attempts, oldest first: at most `maxAttempts` (10,000 by default). */
   readonly attempts: DeliveryAttempt[] = [];
   #queue: Delivery[] = [];
   #inFlight = 0;
@@ -110,9 +96,12 @@ export class WebhookSender {
   readonly #retryScheduleMs: number[];
   readonly #concurrency: number;
   readonly #timeoutMs: number;
+  readonly #maxAttempts: number;
   readonly #onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
-  /** Per event, the endpoints that have not yet acknowledged it with a 2xx. */
-  readonly #pending = new Map<string, Set<string>>();
+  /** Aborts every attempt in flight when the sender stops. */
+  readonly #abort = new AbortController();
+  /** Events with deliveries queued, in flight or waiting to retry; forgotten once all end. */
+  readonly #unsettled = new Map<string, Unsettled>();
   /**
    * Called when an endpoint acknowledges an event, with how many endpoints still have not (for
    * `pending_webhooks`). An endpoint that never answers 2xx keeps counting, as on Stripe.
@@ -123,18 +112,20 @@ export class WebhookSender {
     this.#retryScheduleMs = options.retryScheduleMs ?? STRIPE_RETRY_SCHEDULE_MS;
     this.#concurrency = options.concurrency ?? 1;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#maxAttempts = options.maxAttempts ?? MAX_DELIVERY_ATTEMPTS;
     this.#onAttempt = options.onAttempt;
     this.#chaos = options.chaos ?? {};
-    this.#random = mulberry32(this.#chaos.seed ?? 1);
+    this.#random = seededRandom(this.#chaos.seed ?? 1);
   }
 
   /** Changes the misbehaviour for deliveries enqueued from now on. */
   setChaos(chaos: DeliveryChaos): void {
     this.#chaos = chaos;
-    this.#random = mulberry32(chaos.seed ?? 1);
+    this.#random = seededRandom(chaos.seed ?? 1);
     this.#windowClosesAt = 0;
   }
 
+  /** The misbehaviour in force (a copy). */
   get chaos(): DeliveryChaos {
     return { ...this.#chaos };
   }
@@ -156,8 +147,10 @@ export class WebhookSender {
     const window = this.#chaos.reorderWindowMs ?? 0;
     if (window > 0 && now >= this.#windowClosesAt) this.#windowClosesAt = now + window;
     const sendAt = (window > 0 ? this.#windowClosesAt : now) + (this.#chaos.delayMs ?? 0);
+    const unsettled: Unsettled = { copies: new Map(), pending: targets.length };
     for (const endpoint of targets) {
       const copies = this.#random() < (this.#chaos.duplicateRate ?? 0) ? 2 : 1;
+      unsettled.copies.set(endpoint.id, copies);
       for (let i = 0; i < copies; i++) {
         const rank = window > 0 ? this.#random() : 0;
         this.#push({
@@ -169,9 +162,9 @@ export class WebhookSender {
           event: { id: event.id, type },
           payload,
         });
-        this.#pending.set(event.id, (this.#pending.get(event.id) ?? new Set()).add(endpoint.id));
       }
     }
+    if (targets.length > 0) this.#unsettled.set(event.id, unsettled);
     return targets.length;
   }
 
@@ -181,16 +174,23 @@ export class WebhookSender {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
+  /** How many events still have deliveries queued, in flight or waiting to retry. */
+  get unsettled(): number {
+    return this.#unsettled.size;
+  }
+
   /** How many deliveries are queued or in flight. */
   get backlog(): number {
     return this.#queue.length + this.#inFlight;
   }
 
-  /** Drops what is queued and stops sending. */
+  /** Drops what is queued, aborts what is in flight, and stops sending. */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#queue = [];
+    this.#unsettled.clear();
+    this.#abort.abort();
     this.#settleIdle();
   }
 
@@ -250,25 +250,46 @@ export class WebhookSender {
           }),
         },
         body: payload,
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#timeoutMs)]),
       });
       attempt.status = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (error) {
       attempt.error = error instanceof Error ? error.message : String(error);
     }
+    if (this.#stopped) return; // Aborted by stop(): not an attempt the endpoint saw fail.
     this.attempts.push(attempt);
+    if (this.attempts.length > this.#maxAttempts) {
+      this.attempts.splice(0, this.attempts.length - this.#maxAttempts);
+    }
     this.#onAttempt?.(attempt);
     const ok = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
     const wait = this.#retryScheduleMs[delivery.attempt - 1];
-    if (!ok && wait !== undefined && !this.#stopped) {
+    if (!ok && wait !== undefined) {
       this.#push({ ...delivery, attempt: delivery.attempt + 1, dueAt: Date.now() + wait });
       return;
     }
-    if (!ok) return;
-    const waiting = this.#pending.get(event.id);
-    if (waiting === undefined || !waiting.delete(endpoint.id)) return; // A duplicate copy.
-    if (waiting.size === 0) this.#pending.delete(event.id);
-    this.onSettled?.(event.id, waiting.size);
+    this.#finish(event.id, endpoint.id, ok);
+  }
+
+  /**
+   * One copy of a delivery is done: acknowledged, or out of retries. An acknowledgement lowers
+   * the event's `pending_webhooks`; a copy that gave up leaves it counted, as Stripe does. The
+   * event is forgotten once no copy for any endpoint is left.
+   */
+  #finish(eventId: string, endpointId: string, ok: boolean): void {
+    const unsettled = this.#unsettled.get(eventId);
+    const copies = unsettled?.copies.get(endpointId);
+    if (unsettled === undefined || copies === undefined) return; // Another copy settled it.
+    if (ok) {
+      unsettled.copies.delete(endpointId);
+      unsettled.pending--;
+      this.onSettled?.(eventId, unsettled.pending);
+    } else if (copies > 1) {
+      unsettled.copies.set(endpointId, copies - 1);
+    } else {
+      unsettled.copies.delete(endpointId);
+    }
+    if (unsettled.copies.size === 0) this.#unsettled.delete(eventId);
   }
 }

@@ -5,9 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { STRIPE_API_VERSION } from '../../../shared/events/api-version.ts';
-import { invalidParam, resourceMissing } from './errors.ts';
+import { resourceMissing } from './errors.ts';
 import type { Params } from './form.ts';
+import { paginate } from './pagination.ts';
 import type { WebhookSender } from './webhooks.ts';
+
+/** Re-exported: resource modules import it from here. */
+export { createdFilter } from './pagination.ts';
 
 /** A stored Stripe object: plain JSON, as the API renders it. */
 export interface StripeRecord {
@@ -43,20 +47,28 @@ export interface RequestInfo {
 /** Events older than this are neither listed nor retrievable, as on Stripe. */
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
+/** What a {@link World} is made with. */
 export interface WorldOptions {
   /** The current Unix time in seconds; tests move it. */
   now?: () => number;
+  /** Where the world's events are delivered. */
   webhooks: WebhookSender;
   /** How long an ACH debit stays `processing` before it settles. */
   achSettlementMs?: number;
+  /** Where background work reports its failures (the simulator's `log` option). */
+  log?: (line: string) => void;
 }
 
 /** All simulated state. One per simulator. */
 export class World {
+  /** Delivers the world's events to webhook endpoints. */
   readonly webhooks: WebhookSender;
+  /** How long an ACH debit stays `processing` before it settles. */
   readonly achSettlementMs: number;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #now: () => number;
+  readonly #log: (line: string) => void;
+  readonly #state = new Map<string, unknown>();
   readonly #objects = new Map<string, { type: string; object: StripeRecord; seq: number }>();
   readonly #events: StripeRecord[] = [];
   #seq = 0;
@@ -69,6 +81,19 @@ export class World {
     this.webhooks = options.webhooks;
     this.achSettlementMs = options.achSettlementMs ?? 2_000;
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.#log = options.log ?? (() => undefined);
+  }
+
+  /**
+   * A module's private state in this world, made by `init` on first use. Billing modules keep
+   * what is not on any Stripe object here (payment methods that may not be reused, for one)
+   * instead of in module-level maps, so it lives and dies with its simulator and two simulators
+   * in one process never share it. Keys are per module, like `instruments.spent`; one key must
+   * always hold the same type.
+   */
+  state<T>(key: string, init: () => T): T {
+    if (!this.#state.has(key)) this.#state.set(key, init());
+    return this.#state.get(key) as T;
   }
 
   /** Real time (seconds), for events and objects that are not on a test clock. */
@@ -91,7 +116,8 @@ export class World {
 
   /**
    * Runs `work` later, outside any request (as Stripe's own background processes do: ACH
-   * settlement, for one). Errors are kept from the event loop; stop() cancels what is pending.
+   * settlement, for one). An error is reported through the `log` option and kept from the event
+   * loop, so the simulator keeps running; stop() cancels what is pending.
    */
   later(ms: number, work: () => void): void {
     const timer = setTimeout(() => {
@@ -100,7 +126,8 @@ export class World {
       try {
         work();
       } catch (error) {
-        console.error(`Stripe simulator background work failed: ${String(error)}`);
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.#log(`Stripe simulator background work failed: ${detail}`);
       }
     }, ms);
     timer.unref();
@@ -144,16 +171,19 @@ export class World {
     return endpoint;
   }
 
-  /** Stores a new object (a shape builder's output) and returns it as the stored record. */
   /** Applies an endpoint's url, events and status to where deliveries go. */
   syncWebhookEndpoint(endpoint: StripeRecord): void {
     const target = this.webhooks.endpoints.find((e) => e.id === endpoint.id);
     if (target === undefined) return;
-    target.url = endpoint.url as string;
-    target.enabledEvents = endpoint.enabled_events as string[];
+    const events: unknown = endpoint.enabled_events;
+    target.url = String(endpoint.url);
+    target.enabledEvents = Array.isArray(events)
+      ? events.filter((e): e is string => typeof e === 'string')
+      : [];
     target.enabled = endpoint.status === 'enabled' && endpoint.deleted !== true;
   }
 
+  /** Stores a new object (a shape builder's output) and returns it as the stored record. */
   insert(object: { id: string; object: string }): StripeRecord {
     // Shapes hold SDK values such as Stripe.Decimal; stored objects are plain JSON, as Stripe's.
     const record = JSON.parse(JSON.stringify(object)) as StripeRecord;
@@ -182,6 +212,7 @@ export class World {
     return entry.object as T;
   }
 
+  /** Forgets an object entirely (Stripe's deleted objects are kept with `deleted: true`). */
   remove(id: string): void {
     this.#objects.delete(id);
   }
@@ -261,63 +292,6 @@ export class World {
    * `starting_after` and `ending_before`, which must name an object in the list.
    */
   paginate<T extends StripeRecord>(items: T[], params: Params, url: string): ListObject<T> {
-    const limit = params.integer('limit', { min: 1, max: 100 }) ?? 10;
-    const after = params.string('starting_after');
-    const before = params.string('ending_before');
-    if (after !== undefined && before !== undefined) {
-      throw invalidParam(
-        'ending_before',
-        'You may only specify one of these parameters: ending_before, starting_after.',
-      );
-    }
-    const ordered = [...items].sort(newestFirst(this.#objects));
-    if (after !== undefined) {
-      const index = ordered.findIndex((item) => item.id === after);
-      if (index === -1) throw resourceMissing(nounOf(items, url), after, 'starting_after');
-      const rest = ordered.slice(index + 1);
-      return { object: 'list', data: rest.slice(0, limit), has_more: rest.length > limit, url };
-    }
-    if (before !== undefined) {
-      const index = ordered.findIndex((item) => item.id === before);
-      if (index === -1) throw resourceMissing(nounOf(items, url), before, 'ending_before');
-      const head = ordered.slice(0, index);
-      const page = head.slice(Math.max(0, head.length - limit));
-      return { object: 'list', data: page, has_more: head.length > limit, url };
-    }
-    return { object: 'list', data: ordered.slice(0, limit), has_more: ordered.length > limit, url };
+    return paginate(items, params, url, (id) => this.#objects.get(id)?.seq ?? 0);
   }
-}
-
-function newestFirst(
-  objects: Map<string, { seq: number }>,
-): (a: StripeRecord, b: StripeRecord) => number {
-  return (a, b) => {
-    const byCreated = ((b.created as number) ?? 0) - ((a.created as number) ?? 0);
-    if (byCreated !== 0) return byCreated;
-    return (objects.get(b.id)?.seq ?? 0) - (objects.get(a.id)?.seq ?? 0);
-  };
-}
-
-function nounOf(items: StripeRecord[], url: string): string {
-  return items[0]?.object ?? url.split('/').filter(Boolean).at(-1) ?? 'object';
-}
-
-/** Filters by a `created` parameter: a timestamp, or `created[gt|gte|lt|lte]`. */
-export function createdFilter(params: Params, key = 'created'): (created: number) => boolean {
-  const kind = params.kind(key);
-  const range = kind === 'object' ? params.object(key) : undefined;
-  if (range === undefined) {
-    const exact = params.integer(key);
-    return (created) => exact === undefined || created === exact;
-  }
-  const gt = range.integer('gt');
-  const gte = range.integer('gte');
-  const lt = range.integer('lt');
-  const lte = range.integer('lte');
-  range.done();
-  return (created) =>
-    (gt === undefined || created > gt) &&
-    (gte === undefined || created >= gte) &&
-    (lt === undefined || created < lt) &&
-    (lte === undefined || created <= lte);
 }

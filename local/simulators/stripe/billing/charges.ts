@@ -10,9 +10,13 @@ import { chargeShape } from '../shapes/payments.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
 import type { PaymentFailure } from './instruments.ts';
 
+/** A stored PaymentIntent, typed as the SDK renders it. */
 export type PaymentIntentRecord = StripeRecord & Stripe.PaymentIntent;
+/** A stored Charge, typed as the SDK renders it. */
 export type ChargeRecord = StripeRecord & Stripe.Charge;
+/** A stored PaymentMethod, typed as the SDK renders it. */
 export type PaymentMethodRecord = StripeRecord & Stripe.PaymentMethod;
+/** A stored Refund, typed as the SDK renders it. */
 export type RefundRecord = StripeRecord & Stripe.Refund;
 
 const NO_ADVICE = { advice_code: null, network_advice_code: null, network_decline_code: null };

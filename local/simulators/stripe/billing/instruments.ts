@@ -108,14 +108,21 @@ function testCardOf(tokenId: string): TestCard | undefined {
   return TEST_CARDS[name] ?? TEST_CARDS[`visa_${name}`];
 }
 
+/** The account number behind a `pm_usBankAccount_<name>` token, if it is one. */
 function testBankAccountOf(tokenId: string): string | undefined {
   const name = /^pm_usBankAccount_(.+)$/.exec(tokenId)?.[1];
   return name === undefined ? undefined : TEST_BANK_ACCOUNTS[name];
 }
 
+/** The type of payment method a test token makes (`card`, `us_bank_account`), if it is one. */
+export function testTokenType(id: string): 'card' | 'us_bank_account' | undefined {
+  if (testBankAccountOf(id) !== undefined) return 'us_bank_account';
+  return testCardOf(id) === undefined ? undefined : 'card';
+}
+
 /** Whether `id` is one of Stripe's test tokens rather than an object id. */
 export function isTestToken(id: string): boolean {
-  return testCardOf(id) !== undefined || testBankAccountOf(id) !== undefined;
+  return testTokenType(id) !== undefined;
 }
 
 /** Stores a new card payment method for a test card. */
@@ -193,24 +200,35 @@ export function cardAttachFailure(paymentMethod: StripeRecord): PaymentFailure |
   return CARD_DECLINES[card.last4];
 }
 
-/** The failure a bank account payment method's debits get, found by its last four digits. */
+/** The fingerprint a bank account with these numbers has (it depends on the numbers only). */
+function accountFingerprint(routingNumber: string, accountNumber: string): string | null {
+  const shape = usBankAccountPaymentMethodShape({
+    id: 'pm_',
+    created: 0,
+    accountNumber,
+    routingNumber,
+  });
+  return shape.us_bank_account?.fingerprint ?? null;
+}
+
+/**
+ * The failure a bank account payment method's debits get: that of the test account number it
+ * was created with (found by the account's fingerprint, which is derived from the full account
+ * and routing numbers), so a real account that merely ends in the same four digits succeeds.
+ */
 export function achFailureOf(paymentMethod: StripeRecord): PaymentFailure | undefined {
   const account = paymentMethod.us_bank_account as Stripe.PaymentMethod.UsBankAccount | undefined;
-  if (!account?.last4) return undefined;
-  const number = Object.keys(ACH_FAILURES).find((n) => n.endsWith(account.last4 ?? ''));
+  if (!account?.fingerprint || !account.routing_number) return undefined;
+  const { fingerprint, routing_number: routing } = account;
+  const number = Object.keys(ACH_FAILURES).find(
+    (n) => accountFingerprint(routing, n) === fingerprint,
+  );
   return number === undefined ? undefined : ACH_FAILURES[number];
 }
 
 /** Payment methods that were detached or used without a customer: Stripe refuses to reuse them. */
-const spent = new WeakMap<World, Set<string>>();
-
 function spentSet(world: World): Set<string> {
-  let set = spent.get(world);
-  if (set === undefined) {
-    set = new Set();
-    spent.set(world, set);
-  }
-  return set;
+  return world.state('instruments.spent', () => new Set<string>());
 }
 
 /** Records that a payment method may not be used again (detached, or paid with and never attached). */

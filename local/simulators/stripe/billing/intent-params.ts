@@ -6,6 +6,7 @@
 import { invalidParam, STRIPE_ERROR_TYPES, StripeApiError } from '../errors.ts';
 import type { Params } from '../form.ts';
 import { compatibleTypes, DASHBOARD_PAYMENT_METHOD_TYPES } from './intent-rules.ts';
+import { money } from './money.ts';
 
 const MAX_AMOUNT = 99_999_999;
 /** Stripe's minimum charge amounts (in minor units) where they are not 50. */
@@ -17,7 +18,6 @@ const MINIMUMS: Record<string, number> = {
   sek: 300,
   dkk: 250,
 };
-const SYMBOLS: Record<string, string> = { usd: '$', eur: '€', gbp: '£', cad: '$', aud: '$' };
 
 function amountError(code: string, message: string): StripeApiError {
   const type = STRIPE_ERROR_TYPES.invalidRequest;
@@ -28,9 +28,10 @@ function amountError(code: string, message: string): StripeApiError {
 export function checkAmount(amount: number, currency: string): void {
   const minimum = MINIMUMS[currency] ?? 50;
   if (amount < minimum) {
-    const major = currency === 'jpy' ? `${minimum}` : (minimum / 100).toFixed(2);
-    const shown = `${currency === 'jpy' ? '¥' : (SYMBOLS[currency] ?? '')}${major}`;
-    throw amountError('amount_too_small', `Amount must be at least ${shown} ${currency}`);
+    throw amountError(
+      'amount_too_small',
+      `Amount must be at least ${money(minimum, currency)} ${currency}`,
+    );
   }
   if (amount > MAX_AMOUNT) {
     throw amountError('amount_too_large', 'Amount must be no more than $999,999.99');
@@ -72,6 +73,7 @@ export function typesFor(allowed: string[], currency: string): string[] {
   return types;
 }
 
+/** The confirmation-only parameters of a create or confirm request, as read. */
 export interface ConfirmParams {
   offSession: boolean | undefined;
   returnUrl: string | undefined;

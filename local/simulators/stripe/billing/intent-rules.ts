@@ -32,6 +32,7 @@ export function optionsFor(types: string[]): Stripe.PaymentIntent.PaymentMethodO
   return options;
 }
 
+/** Stripe's 400 `payment_intent_unexpected_state`: the intent's status does not allow this. */
 export function unexpectedState(message: string, param?: string): StripeApiError {
   return new StripeApiError({
     status: 400,

@@ -7,8 +7,9 @@ import { invalidParam, missingParam } from '../errors.ts';
 import { creditNoteLineItemShape } from '../shapes/credit-notes.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
 import { lineOf } from './invoice-lines.ts';
-import type { LineTax } from './invoice-totals.ts';
+import { type LineTax, sum } from './invoice-totals.ts';
 
+/** What a credit note request asks of one line: part of an invoice line, or a custom amount. */
 export interface CreditLineInput {
   type: 'invoice_line_item' | 'custom_line_item';
   invoiceLineItem?: string;
@@ -37,11 +38,10 @@ export function creditNoteLines(world: World, creditNoteId: string): StripeRecor
   return allLines.get(world)?.get(creditNoteId) ?? [];
 }
 
+/** An invoice's credit notes, void ones included (callers filter by status as they need). */
 export function creditNotesOf(world: World, invoiceId: string): StripeRecord[] {
   return world.all('credit_note').filter((cn) => cn.invoice === invoiceId);
 }
-
-export const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 
 /** How much of an invoice line issued credit notes already credit. */
 function credited(world: World, invoiceId: string, lineId: string): number {

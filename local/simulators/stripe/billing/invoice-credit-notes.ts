@@ -15,7 +15,6 @@ import {
   type CreditLineInput,
   creditNotesOf,
   storeCreditNoteLines,
-  sum,
 } from './invoice-credit-lines.ts';
 import {
   changeBalance,
@@ -25,12 +24,10 @@ import {
   paymentsOf,
   syncIntentAmount,
 } from './invoice-payments.ts';
-import { changeInvoice, type LineTax, totalTaxes } from './invoice-totals.ts';
+import { changeInvoice, type LineTax, sum, totalTaxes } from './invoice-totals.ts';
+import { refundPayment } from './refunds.ts';
 
-export { type CreditLineInput, creditNoteLines } from './invoice-credit-lines.ts';
-
-import { refundPayment } from './payments.ts';
-
+/** What a credit note is made of (`POST /v1/credit_notes`, and its preview). */
 export interface CreditNoteInput {
   lines?: CreditLineInput[];
   amount?: number;

@@ -3,15 +3,17 @@
  * in, or that sit on a draft invoice as a line. An item on a finalized invoice is frozen.
  */
 import type Stripe from 'stripe';
-import { invalidParam, invalidState } from '../errors.ts';
+import { invalidState } from '../errors.ts';
 import { deletedObject } from '../resources/common.ts';
 import { invoiceItemShape } from '../shapes/billing-items.ts';
 import { idOf } from '../shapes/common.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
+import { checkCurrency, claimCurrency } from './currency.ts';
 import { createDiscounts, type DiscountSpec } from './discounts.ts';
 import { addItemLine, lineOfItem, syncItemLine } from './invoice-lines.ts';
 import { changeInvoice } from './invoice-totals.ts';
 
+/** What a new invoice item is made of (`createInvoiceItem`, `POST /v1/invoiceitems`, add_lines). */
 export interface InvoiceItemInput {
   customer: string;
   amount?: number;
@@ -29,40 +31,6 @@ export interface InvoiceItemInput {
   /** Discounts to create for the item (`discounts[][coupon|promotion_code|discount]`). */
   discountSpecs?: DiscountSpec[];
   discountable?: boolean;
-}
-
-/**
- * Checks that the coupons, promotion codes and discounts named exist and can be redeemed, so that
- * creating them later in the request cannot fail half-way.
- */
-export function checkDiscountSpecs(
-  world: World,
-  specs: DiscountSpec[] | undefined,
-  param = 'discounts',
-): void {
-  specs?.forEach((spec, index) => {
-    const at = `${param}[${index}]`;
-    if (spec.discount) {
-      world.get('discount', spec.discount, { param: `${at}[discount]` });
-      return;
-    }
-    let coupon = spec.coupon;
-    if (spec.promotionCode) {
-      const code = world.get('promotion_code', spec.promotionCode, {
-        param: `${at}[promotion_code]`,
-        noun: 'promotion code',
-      });
-      if (code.active !== true) {
-        throw invalidParam(
-          `${at}[promotion_code]`,
-          `This promotion code is inactive: '${code.code as string}'.`,
-        );
-      }
-      coupon = (code.promotion as { coupon: string }).coupon;
-    }
-    const record = world.get('coupon', coupon ?? '', { param: `${at}[coupon]` });
-    if (record.valid !== true) throw invalidParam(`${at}[coupon]`, `Coupon expired: ${record.id}`);
-  });
 }
 
 /** The unit price of an item billed at `amount` for `quantity` (a decimal string). */
@@ -95,7 +63,11 @@ export interface SyncOption {
   syncInvoice?: boolean;
 }
 
-/** Creates an invoice item (invoiceitem.created), put on `invoice` if a draft is given. */
+/**
+ * Creates an invoice item (invoiceitem.created), put on `invoice` if a draft is given. The
+ * customer's first item fixes the customer's currency (customer.updated); an item in another
+ * currency is refused with a 400 before anything is created.
+ */
 export function createItem(
   world: World,
   input: InvoiceItemInput,
@@ -111,6 +83,8 @@ export function createItem(
   if (invoice !== undefined && invoice.status !== 'draft') {
     throw invalidState('You can only add invoice items to draft invoices.', 'invoice');
   }
+  const currency = { customer: customer.id, currency: input.currency, param: 'currency' };
+  checkCurrency(world, currency);
   const quantity = input.quantity ?? 1;
   const amount = input.amount ?? ((price?.unit_amount as number | null) ?? 0) * quantity;
   const proration = input.proration ?? false;
@@ -124,10 +98,11 @@ export function createItem(
           world,
           input.discountSpecs,
           { customer: customer.id, invoiceItem: id, invoice: invoice?.id ?? null },
-          { at, param: 'discounts' },
+          { at, param: 'discounts', currency: input.currency },
         )
       : []),
   ];
+  claimCurrency(world, currency);
   const item = world.insert(
     invoiceItemShape({
       id,
@@ -185,7 +160,10 @@ export interface ItemChanges {
   period?: { start: number; end: number };
 }
 
-/** Updates an item (invoiceitem.updated) and its line on a draft invoice (invoice.updated). */
+/**
+ * Updates an item and its line on a draft invoice (invoice.updated). Stripe has no
+ * `invoiceitem.updated` event: a change shows only through the invoice it is on.
+ */
 export function updateItem(
   world: World,
   item: StripeRecord,
@@ -210,7 +188,7 @@ export function updateItem(
           world,
           changes.discountSpecs,
           { customer: item.customer as string, invoiceItem: item.id, invoice: invoice?.id ?? null },
-          { at, param: 'discounts' },
+          { at, param: 'discounts', currency: item.currency as string },
         );
   const discountable = changes.discountable ?? (item.discountable as boolean);
   const previous: Record<string, unknown> = {};
@@ -232,7 +210,6 @@ export function updateItem(
     item[key] = JSON.parse(JSON.stringify(value));
   }
   if (Object.keys(previous).length === 0) return item;
-  world.emit('invoiceitem.updated', item, previous);
   const line = lineOfItem(world, item.id);
   if (invoice === undefined || line === undefined) return item;
   if (options.syncInvoice === false) syncItemLine(line, item);
@@ -257,11 +234,12 @@ export function deleteItem(
   return deletedObject(item);
 }
 
-/** Takes an item off its draft invoice: it is pending again (invoiceitem.updated). */
+/**
+ * Takes an item off its draft invoice: it is pending again. No event of its own; the caller's
+ * invoice.updated shows the line gone.
+ */
 export function unassignItem(world: World, item: StripeRecord): void {
   const line = lineOfItem(world, item.id);
   if (line !== undefined) world.remove(line.id);
-  const previous = { invoice: item.invoice };
   item.invoice = null;
-  world.emit('invoiceitem.updated', item, previous);
 }

@@ -6,9 +6,12 @@ import type Stripe from 'stripe';
 import { invalidState, STRIPE_ERROR_TYPES, StripeApiError } from '../errors.ts';
 import { invoiceShape } from '../shapes/billing.ts';
 import type { StripeRecord, World } from '../world.ts';
+import { claimCurrency } from './currency.ts';
+import { linesOf } from './invoice-lines.ts';
 import {
   attemptFailed,
   changeBalance,
+  checkInvoicePaymentMethod,
   closeOpenPayment,
   defaultPaymentMethod,
   intentOf,
@@ -18,8 +21,7 @@ import {
 } from './invoice-payments.ts';
 import { AUTO_FINALIZE_SECONDS, applyBalance, recompute } from './invoice-totals.ts';
 import { confirmPaymentIntent } from './payments.ts';
-
-const DAY = 86_400;
+import { SECONDS_PER_DAY } from './time.ts';
 
 /** Stripe's 400 when an invoice needs a payment method and none can be found. */
 export const NO_PAYMENT_METHOD =
@@ -47,7 +49,12 @@ export function customerDetails(customer: StripeRecord): CustomerDetails {
   } as CustomerDetails;
 }
 
-/** Finalizes a draft: number, URLs, due date, the customer's balance applied, a PaymentIntent. */
+/**
+ * Finalizes a draft (`finalizeInvoice`): number, hosted URL, PDF, due date, the customer's balance
+ * applied (invoice.finalized). An invoice with lines fixes the customer's currency if nothing did
+ * yet (a 400, before any change, if it is another). A zero-amount invoice is paid at once;
+ * otherwise a PaymentIntent is opened for `amount_due`.
+ */
 export function finalize(world: World, invoice: StripeRecord): void {
   if (invoice.status !== 'draft') {
     throw invalidState(
@@ -55,6 +62,10 @@ export function finalize(world: World, invoice: StripeRecord): void {
     );
   }
   const customer = world.get('customer', invoice.customer as string);
+  if (linesOf(world, invoice.id).length > 0) {
+    const currency = invoice.currency as string;
+    claimCurrency(world, { customer: customer.id, currency, param: 'currency' });
+  }
   const at = world.timeFor(customer.id);
   recompute(world, invoice);
   const sequence = customer.next_invoice_sequence as number;
@@ -81,7 +92,7 @@ export function finalize(world: World, invoice: StripeRecord): void {
     amount_remaining: Math.max(0, due - (invoice.amount_paid as number)),
     due_date:
       invoice.collection_method === 'send_invoice'
-        ? ((invoice.due_date as number | null) ?? at + 30 * DAY)
+        ? ((invoice.due_date as number | null) ?? at + 30 * SECONDS_PER_DAY)
         : null,
     // Stripe attempts an auto-advancing invoice about an hour after finalizing it; a
     // subscription's first invoice is paid at once or waits for the customer instead.
@@ -109,13 +120,14 @@ export function finalize(world: World, invoice: StripeRecord): void {
   if (due === 0) markPaid(world, invoice, { at });
 }
 
-/** Refuses to collect an invoice that cannot be paid. */
-function assertPayable(invoice: StripeRecord): void {
+/** Refuses (Stripe's 400) to collect an invoice that is paid or void. */
+export function assertPayable(invoice: StripeRecord): void {
   if (invoice.status === 'paid') throw invalidState('Invoice is already paid');
   if (invoice.status === 'void')
     throw invalidState('This invoice has been voided and can no longer be paid.');
 }
 
+/** How `pay` collects an invoice. */
 export interface PayInput {
   paymentMethod?: string | null;
   paidOutOfBand?: boolean;
@@ -127,14 +139,26 @@ export interface PayInput {
   manual?: boolean;
 }
 
+/** What a payment attempt came to, with the decline (or missing payment method) if it failed. */
 export type PayOutcome = {
   outcome: 'paid' | 'processing' | 'failed';
   error?: { code: string; declineCode?: string; message: string };
 };
 
-/** Collects an open invoice (a draft is finalized first); see `payInvoice` in invoicing.ts. */
+/**
+ * Collects an open invoice (`payInvoice`) with the given payment method, else the invoice's, the
+ * subscription's or the customer's default: paid, processing (ACH), or failed
+ * (invoice.payment_failed, attempt_count + 1, next_payment_attempt set for automatic retries).
+ * `paidOutOfBand` marks it paid without a payment. A draft is finalized first, once the payment
+ * method is known to be usable: an unusable one is a 400 that leaves the draft untouched. `manual`
+ * (an API request) keeps `attempt_count` after the first attempt, as Stripe counts only
+ * automatic retries.
+ */
 export function pay(world: World, invoice: StripeRecord, input: PayInput): PayOutcome {
   assertPayable(invoice);
+  const method = input.paymentMethod ?? defaultPaymentMethod(world, invoice);
+  if (input.paidOutOfBand !== true && method !== null)
+    checkInvoicePaymentMethod(world, invoice, method);
   if (invoice.status === 'draft') finalize(world, invoice);
   if (invoice.status === 'paid') return { outcome: 'paid' };
   const at = world.timeFor(invoice.customer as string);
@@ -147,7 +171,6 @@ export function pay(world: World, invoice: StripeRecord, input: PayInput): PayOu
   const intent = intentOf(world, payment);
   if (intent === undefined) throw new Error(`invoice ${invoice.id} has no PaymentIntent`);
   if (intent.status === 'processing') return { outcome: 'processing' };
-  const method = input.paymentMethod ?? defaultPaymentMethod(world, invoice);
   const before = { attempt_count: invoice.attempt_count, attempted: invoice.attempted };
   const count = invoice.attempt_count as number;
   invoice.attempt_count = input.manual === true && count > 0 ? count : count + 1;
@@ -156,10 +179,6 @@ export function pay(world: World, invoice: StripeRecord, input: PayInput): PayOu
     attemptFailed(world, invoice);
     return { outcome: 'failed', error: { code: 'resource_missing', message: NO_PAYMENT_METHOD } };
   }
-  const methodType = world.find(method)?.type;
-  const types = intent.payment_method_types as string[];
-  if (typeof methodType === 'string' && !types.includes(methodType))
-    intent.payment_method_types = [...types, methodType];
   let result: ReturnType<typeof confirmPaymentIntent>;
   try {
     result = confirmPaymentIntent(world, intent, {
@@ -205,7 +224,10 @@ export function paymentError(
   });
 }
 
-/** Voids an open or uncollectible invoice: its intent canceled, the balance it used given back. */
+/**
+ * Voids an open or uncollectible invoice (`voidInvoice`; invoice.voided): its open PaymentIntent
+ * canceled, the customer balance it used given back.
+ */
 export function voidIt(world: World, invoice: StripeRecord): void {
   if (invoice.status === 'draft') {
     throw invalidState(

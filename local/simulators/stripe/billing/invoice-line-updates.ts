@@ -4,106 +4,21 @@
  * period, description, discounts, metadata) is changed on the item too; `tax_amounts` live on
  * the line only. Every line is checked before any is changed, so a request is all or nothing.
  */
-import { invalidParam, invalidState } from '../errors.ts';
-import { mergeMetadata, type Params } from '../form.ts';
+import { invalidParam } from '../errors.ts';
+import { mergeMetadata } from '../form.ts';
 import type { StripeRecord, World } from '../world.ts';
-import { createDiscounts, type DiscountSpec, readDiscounts } from './discounts.ts';
+import { createDiscounts } from './discounts.ts';
+import { createItem, deleteItem, unassignItem, updateItem } from './invoice-items.ts';
 import {
-  checkDiscountSpecs,
-  createItem,
-  deleteItem,
-  unassignItem,
-  updateItem,
-} from './invoice-items.ts';
+  assertDraft,
+  check,
+  checkAdds,
+  checkAllDiscounts,
+  type LineUpdate,
+} from './invoice-line-checks.ts';
 import { addItemLine, itemIdOfLine, lineOf } from './invoice-lines.ts';
-import { readPeriod } from './invoice-requests.ts';
-import { lineTaxes, readTaxAmounts, type TaxAmountInput } from './invoice-taxes.ts';
+import { lineTaxes } from './invoice-taxes.ts';
 import { changeInvoice } from './invoice-totals.ts';
-
-/** What a request asks of one line. */
-export interface LineUpdate {
-  id?: string;
-  invoiceItem?: string;
-  amount?: number;
-  description?: string;
-  discountable?: boolean;
-  /** `null`: sent empty, the line's discounts are removed. */
-  discounts?: DiscountSpec[] | null;
-  metadata?: Record<string, string | null> | 'clear';
-  period?: { start: number; end: number };
-  price?: string;
-  quantity?: number;
-  /** `null`: sent empty, the line's taxes are removed. */
-  taxAmounts?: TaxAmountInput[] | null;
-}
-
-/** Reads one line's parameters (`id` for update_lines, `invoice_item` for add_lines). */
-export function readLineUpdate(params: Params, kind: 'update' | 'line' | 'add'): LineUpdate {
-  const pricing = params.object('pricing');
-  const price = pricing?.string('price');
-  pricing?.done();
-  let discounts: DiscountSpec[] | null | undefined;
-  if (params.isEmpty('discounts')) {
-    params.string('discounts');
-    discounts = null;
-  } else {
-    discounts = readDiscounts(params);
-  }
-  const update: LineUpdate = {
-    ...(kind === 'update' ? { id: params.requiredString('id') } : {}),
-    ...(kind === 'add' ? { invoiceItem: params.string('invoice_item') } : {}),
-    amount: params.integer('amount'),
-    description: params.string('description'),
-    discountable: params.boolean('discountable'),
-    discounts,
-    metadata: params.metadata(),
-    period: readPeriod(params),
-    price,
-    quantity: params.integer('quantity', { min: 0 }),
-    taxAmounts: readTaxAmounts(params),
-  };
-  params.done();
-  return update;
-}
-
-/** Refuses line changes on an invoice that is no longer a draft. */
-export function assertDraft(invoice: StripeRecord): void {
-  if (invoice.status !== 'draft') {
-    throw invalidState(
-      `You can only update the lines of a draft invoice; this invoice is ${invoice.status as string}.`,
-    );
-  }
-}
-
-/** Checks one line update against the line it changes (nothing is changed yet). */
-function check(
-  world: World,
-  invoice: StripeRecord,
-  line: StripeRecord,
-  update: LineUpdate,
-  param: string,
-): void {
-  const fromItem = itemIdOfLine(line) !== null;
-  for (const key of ['amount', 'quantity', 'price', 'period'] as const) {
-    if (update[key] !== undefined && !fromItem) {
-      const name = key === 'price' ? 'pricing[price]' : key;
-      throw invalidParam(
-        `${param}[${name}]`,
-        `You can't update the ${name} of a subscription's line; change the subscription instead.`,
-      );
-    }
-  }
-  if (update.price !== undefined) {
-    const price = world.get('price', update.price, { param: `${param}[pricing][price]` });
-    if (price.currency !== invoice.currency) {
-      throw invalidParam(
-        `${param}[pricing][price]`,
-        `The price's currency (${price.currency as string}) must be the invoice's (${invoice.currency as string}).`,
-      );
-    }
-  }
-  checkDiscountSpecs(world, update.discounts ?? undefined, `${param}[discounts]`);
-}
 
 /** Applies a checked update to a line (and its invoice item), without recomputing the invoice. */
 function apply(world: World, invoice: StripeRecord, line: StripeRecord, update: LineUpdate): void {
@@ -142,7 +57,7 @@ function apply(world: World, invoice: StripeRecord, line: StripeRecord, update: 
               world,
               update.discounts,
               { customer: invoice.customer as string, invoice: invoice.id },
-              { at, param: 'discounts' },
+              { at, param: 'discounts', currency: invoice.currency as string },
             );
     }
   }
@@ -177,6 +92,7 @@ export function updateLines(
     check(world, invoice, line, update, `lines[${i}]`);
     return line;
   });
+  checkAllDiscounts(world, invoice, updates);
   changeInvoice(world, invoice, () => {
     updates.forEach((update, i) => {
       apply(world, invoice, lines[i] as StripeRecord, update);
@@ -194,35 +110,7 @@ export function addLines(
   invoiceMetadata?: Record<string, string | null> | 'clear',
 ): void {
   assertDraft(invoice);
-  adds.forEach((add, i) => {
-    const param = `lines[${i}]`;
-    if (add.invoiceItem !== undefined) {
-      const item = world.get('invoiceitem', add.invoiceItem, { param: `${param}[invoice_item]` });
-      if (
-        item.customer !== invoice.customer ||
-        item.invoice !== null ||
-        item.currency !== invoice.currency
-      ) {
-        throw invalidParam(
-          `${param}[invoice_item]`,
-          `The invoice item ${item.id} must be a pending item of this invoice's customer, in ${invoice.currency as string}.`,
-        );
-      }
-    } else if (add.amount === undefined && add.price === undefined) {
-      throw invalidParam(
-        param,
-        'Each line needs an `invoice_item`, an `amount` or a `pricing[price]`.',
-      );
-    } else if (add.price !== undefined) {
-      const price = world.get('price', add.price, { param: `${param}[pricing][price]` });
-      if (price.currency !== invoice.currency)
-        throw invalidParam(
-          `${param}[pricing][price]`,
-          `The price must be in ${invoice.currency as string}.`,
-        );
-    }
-    checkDiscountSpecs(world, add.discounts ?? undefined, `${param}[discounts]`);
-  });
+  checkAdds(world, invoice, adds);
   changeInvoice(world, invoice, () => {
     const at = world.timeFor(invoice.customer as string);
     for (const add of adds) {
@@ -230,7 +118,6 @@ export function addLines(
       if (add.invoiceItem !== undefined) {
         const item = world.get('invoiceitem', add.invoiceItem);
         line = addItemLine(world, invoice, item);
-        world.emit('invoiceitem.updated', item, { invoice: null });
         apply(world, invoice, line, { ...add, invoiceItem: undefined });
         continue;
       }

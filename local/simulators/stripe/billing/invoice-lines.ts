@@ -9,42 +9,10 @@ import type { Params } from '../form.ts';
 import { invoiceLineItemShape } from '../shapes/billing.ts';
 import { idOf, listShape } from '../shapes/common.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
+import { money } from './money.ts';
 
 /** How many lines an invoice embeds in `lines`; the rest are on `GET /v1/invoices/:id/lines`. */
 export const EMBEDDED_LINES = 10;
-
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-const SYMBOLS: Record<string, string> = {
-  usd: '$',
-  eur: '€',
-  gbp: '£',
-  jpy: '¥',
-  cad: 'CA$',
-  aud: 'A$',
-};
-
-/** An amount in minor units as Stripe prints it on a line (`$20.00`). */
-export function money(amount: number, currency: string): string {
-  const value = ZERO_DECIMAL.has(currency) ? String(amount) : (amount / 100).toFixed(2);
-  return `${SYMBOLS[currency] ?? `${currency.toUpperCase()} `}${value}`;
-}
 
 /** The invoice's lines, in the order they were added. */
 export function linesOf(world: World, invoiceId: string): StripeRecord[] {

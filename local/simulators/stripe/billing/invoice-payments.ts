@@ -3,15 +3,20 @@
  * the payment method an attempt uses, and what the invoice does when its intent succeeds, fails
  * or starts processing (it listens to payment_intent.* events, as Stripe's invoices do).
  */
-
 import { applyChanges } from '../resources/common.ts';
 import { customerBalanceTransactionShape } from '../shapes/billing-extras.ts';
 import { invoicePaymentShape } from '../shapes/billing-items.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
+import type { PaymentIntentRecord } from './charges.ts';
+import { testTokenType } from './instruments.ts';
+import {
+  checkPaymentMethodFor,
+  compatibleTypes,
+  DASHBOARD_PAYMENT_METHOD_TYPES,
+} from './intent-rules.ts';
 import { recompute } from './invoice-totals.ts';
 import { cancelPaymentIntent, createPaymentIntent } from './payments.ts';
-
-const DAY = 86_400;
+import { SECONDS_PER_DAY } from './time.ts';
 
 /**
  * Days from a failed attempt to the next automatic one, by attempt number: a fixed version of
@@ -35,8 +40,11 @@ export function intentOf(world: World, payment: StripeRecord): StripeRecord | un
   return id === undefined ? undefined : world.find(id);
 }
 
-/** The invoice a PaymentIntent collects, with its payment record. */
-function byIntent(
+/**
+ * The invoice a PaymentIntent collects, with its payment record: how an invoice follows its
+ * intent, and how the PaymentIntent API refuses to cancel an intent that an invoice owns.
+ */
+export function invoiceOfIntent(
   world: World,
   intentId: string,
 ): { invoice: StripeRecord; payment: StripeRecord } | undefined {
@@ -47,7 +55,10 @@ function byIntent(
   return payment && invoice ? { invoice, payment } : undefined;
 }
 
-/** The subscription an invoice bills, if any. */
+/**
+ * The subscription an invoice bills, if any (from `parent.subscription_details`). The
+ * subscriptions module has its own lookup, by the subscription's id, in billing/subscriptions.ts.
+ */
 export function subscriptionOf(world: World, invoice: StripeRecord): StripeRecord | undefined {
   const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
   const id = parent?.subscription_details?.subscription;
@@ -66,10 +77,43 @@ export function defaultPaymentMethod(world: World, invoice: StripeRecord): strin
   return settings?.default_payment_method ?? null;
 }
 
+/**
+ * The payment method types an invoice's PaymentIntent accepts: with no
+ * `payment_settings[payment_method_types]`, Stripe offers every type turned on in the Dashboard
+ * that can pay in the invoice's currency.
+ */
+function invoiceTypes(invoice: StripeRecord): string[] {
+  return compatibleTypes(DASHBOARD_PAYMENT_METHOD_TYPES, invoice.currency as string);
+}
+
+/**
+ * Refuses (Stripe's 400/404, nothing changed) a payment method the invoice cannot be paid with:
+ * unknown, of a type the invoice does not accept, another customer's, or spent. Run before a
+ * draft is finalized for payment, so a bad `payment_method` leaves the draft as it was.
+ */
+export function checkInvoicePaymentMethod(
+  world: World,
+  invoice: StripeRecord,
+  methodId: string,
+): void {
+  const payment = openPayment(world, invoice.id);
+  const intent = (payment === undefined ? undefined : intentOf(world, payment)) ?? {
+    id: '',
+    object: 'payment_intent',
+    currency: invoice.currency,
+    customer: invoice.customer,
+    payment_method_types: invoiceTypes(invoice),
+  };
+  const tokenType = testTokenType(methodId);
+  const method =
+    tokenType === undefined
+      ? world.get('payment_method', methodId, { param: 'payment_method', noun: 'PaymentMethod' })
+      : { id: methodId, object: 'payment_method', type: tokenType, customer: null };
+  checkPaymentMethodFor(world, intent as PaymentIntentRecord, method);
+}
+
 /** Opens a PaymentIntent for what is due, recorded as the invoice's `invoice_payment`. */
 export function openIntent(world: World, invoice: StripeRecord, at: number): StripeRecord {
-  const method = defaultPaymentMethod(world, invoice);
-  const methodType = method === null ? undefined : (world.find(method)?.type as string | undefined);
   const reason = invoice.billing_reason as string;
   const intent = createPaymentIntent(world, {
     amount: invoice.amount_due as number,
@@ -81,7 +125,7 @@ export function openIntent(world: World, invoice: StripeRecord, at: number): Str
         : reason.startsWith('subscription')
           ? 'Subscription update'
           : `Invoice ${invoice.number as string}`,
-    paymentMethodTypes: [...new Set(['card', ...(methodType ? [methodType] : [])])],
+    paymentMethodTypes: invoiceTypes(invoice),
   });
   return world.insert(
     invoicePaymentShape({
@@ -196,7 +240,7 @@ export function nextAttempt(invoice: StripeRecord, at: number): number | null {
   if (invoice.collection_method !== 'charge_automatically' || invoice.auto_advance !== true)
     return null;
   const days = RETRY_DAYS[(invoice.attempt_count as number) - 1];
-  return days === undefined ? null : at + days * DAY;
+  return days === undefined ? null : at + days * SECONDS_PER_DAY;
 }
 
 /** A failed attempt: the next one scheduled, invoice.payment_failed. */
@@ -208,7 +252,7 @@ export function attemptFailed(world: World, invoice: StripeRecord): void {
 /** Registers how invoices follow their PaymentIntents. */
 export function followPaymentIntents(world: World): void {
   world.listen('payment_intent.succeeded', (intent) => {
-    const found = byIntent(world, intent.id);
+    const found = invoiceOfIntent(world, intent.id);
     if (found === undefined || found.payment.status !== 'open') return;
     if (found.invoice.status !== 'open' && found.invoice.status !== 'uncollectible') return;
     const amount = (intent.amount_received as number | undefined) || (intent.amount as number);
@@ -219,13 +263,13 @@ export function followPaymentIntents(world: World): void {
     });
   });
   world.listen('payment_intent.payment_failed', (intent) => {
-    const found = byIntent(world, intent.id);
+    const found = invoiceOfIntent(world, intent.id);
     if (found === undefined || found.invoice.status !== 'open') return;
     found.invoice.attempted = true;
     attemptFailed(world, found.invoice);
   });
   world.listen('payment_intent.processing', (intent) => {
-    const found = byIntent(world, intent.id);
+    const found = invoiceOfIntent(world, intent.id);
     // No automatic retry while a debit is settling.
     if (found !== undefined) found.invoice.next_payment_attempt = null;
   });

@@ -7,14 +7,18 @@ import { mergeMetadata, type Params } from '../form.ts';
 import { deletedObject } from '../resources/common.ts';
 import { listShape } from '../shapes/common.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
-import { createDiscounts, type DiscountSpec, readDiscounts } from './discounts.ts';
-import { checkDiscountSpecs } from './invoice-items.ts';
+import {
+  checkDiscountSpecs,
+  createDiscounts,
+  type DiscountSpec,
+  readDiscounts,
+} from './discounts.ts';
 import { linesOf } from './invoice-lines.ts';
 import { paymentsOf } from './invoice-payments.ts';
 import { changeInvoice } from './invoice-totals.ts';
 import { createInvoice } from './invoicing.ts';
+import { SECONDS_PER_DAY } from './time.ts';
 
-const DAY = 86_400;
 const COLLECTION = ['charge_automatically', 'send_invoice'] as const;
 const STATUSES = ['draft', 'open', 'paid', 'uncollectible', 'void'] as const;
 
@@ -62,6 +66,10 @@ export function customerPaymentMethod(
   return method.id;
 }
 
+/**
+ * `POST /v1/invoices`: a draft for a customer, checked in full (customer, subscription, due date
+ * rules, payment method, currency, discounts) before `createInvoice` makes it.
+ */
 export function createRequest(world: World, params: Params): StripeRecord {
   const customerId = params.string('customer');
   const autoAdvance = params.boolean('auto_advance');
@@ -110,7 +118,6 @@ export function createRequest(world: World, params: Params): StripeRecord {
   const method = defaultPaymentMethod
     ? customerPaymentMethod(world, customer.id, defaultPaymentMethod, 'default_payment_method')
     : null;
-  checkDiscountSpecs(world, discountSpecs);
   return createInvoice(world, {
     customer: customer.id,
     subscription: subscriptionId ?? null,
@@ -129,6 +136,11 @@ export function createRequest(world: World, params: Params): StripeRecord {
   });
 }
 
+/**
+ * `POST /v1/invoices/:id`: what a draft may change (collection, due date, discounts) and what
+ * an open invoice still may (auto_advance, default payment method, description, footer,
+ * metadata); everything is checked first, then one invoice.updated shows the changes.
+ */
 export function updateRequest(world: World, invoice: StripeRecord, params: Params): StripeRecord {
   const fields = {
     auto_advance: params.boolean('auto_advance'),
@@ -180,7 +192,11 @@ export function updateRequest(world: World, invoice: StripeRecord, params: Param
       "Invoices with `collection_method=charge_automatically` can't have a due date; set `collection_method=send_invoice`.",
     );
   }
-  checkDiscountSpecs(world, fields.discounts ?? undefined);
+  checkDiscountSpecs(world, fields.discounts ?? undefined, {
+    param: 'discounts',
+    currency: invoice.currency as string,
+    customer: invoice.customer as string,
+  });
   changeInvoice(world, invoice, () => {
     const at = world.timeFor(invoice.customer as string);
     if (fields.auto_advance !== undefined) invoice.auto_advance = fields.auto_advance;
@@ -192,10 +208,11 @@ export function updateRequest(world: World, invoice: StripeRecord, params: Param
     if (fields.collection_method !== undefined)
       invoice.collection_method = fields.collection_method;
     if (fields.days_until_due !== undefined)
-      invoice.due_date = (invoice.created as number) + fields.days_until_due * DAY;
+      invoice.due_date = (invoice.created as number) + fields.days_until_due * SECONDS_PER_DAY;
     if (fields.due_date !== undefined) invoice.due_date = fields.due_date;
     if (invoice.collection_method === 'charge_automatically') invoice.due_date = null;
-    else if (invoice.due_date === null) invoice.due_date = (invoice.created as number) + 30 * DAY;
+    else if (invoice.due_date === null)
+      invoice.due_date = (invoice.created as number) + 30 * SECONDS_PER_DAY;
     if (fields.discounts !== undefined) {
       invoice.discounts =
         fields.discounts === null
@@ -204,13 +221,17 @@ export function updateRequest(world: World, invoice: StripeRecord, params: Param
               world,
               fields.discounts,
               { customer: invoice.customer as string, invoice: invoice.id },
-              { at, param: 'discounts' },
+              { at, param: 'discounts', currency: invoice.currency as string },
             );
     }
   });
   return invoice;
 }
 
+/**
+ * `DELETE /v1/invoices/:id`: deletes a draft that no subscription made, with the invoice items
+ * on it (invoiceitem.deleted for each, then invoice.deleted).
+ */
 export function removeRequest(world: World, invoice: StripeRecord): StripeRecord {
   if (invoice.status !== 'draft') throw invalidState('You can only delete draft invoices.');
   if (invoice.parent !== null)
@@ -231,6 +252,7 @@ export function removeRequest(world: World, invoice: StripeRecord): StripeRecord
   return deletedObject(invoice);
 }
 
+/** `GET /v1/invoices`: filtered by customer, subscription, status, collection, created, due date. */
 export function listRequest(world: World, params: Params): unknown {
   const customer = params.string('customer');
   const subscription = params.string('subscription');

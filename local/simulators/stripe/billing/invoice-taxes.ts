@@ -63,8 +63,11 @@ export function readTaxAmounts(
   });
 }
 
-/** Throws Stripe's `parameter_missing` for a nested parameter that is absent. */
-function missing(params: Params, key: string): never {
+/**
+ * Throws Stripe's `parameter_missing` for a nested parameter that is absent (for the `??` of an
+ * optional reader, such as `entry.boolean(key) ?? missing(entry, key)`).
+ */
+export function missing(params: Params, key: string): never {
   params.requiredString(key);
   throw new Error(`unreachable: ${key} is present`);
 }

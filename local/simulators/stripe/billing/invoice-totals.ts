@@ -17,6 +17,7 @@ interface DiscountShare {
   discount: string;
 }
 
+/** A tax on an invoice line (and, summed, on the invoice), as Stripe renders `taxes[]`. */
 export interface LineTax {
   amount: number;
   tax_behavior: 'exclusive' | 'inclusive';
@@ -26,7 +27,8 @@ export interface LineTax {
   type: 'tax_rate_details';
 }
 
-const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+/** The total of some amounts (lines, discounts, taxes, credit notes), 0 for none. */
+export const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 
 /** `total` split over `weights` in proportion, the rounding left over going to the largest parts. */
 export function apportion(total: number, weights: number[]): number[] {

@@ -1,22 +1,36 @@
 /**
- * Invoicing: building invoices from lines (subscription items, invoice items, prorations),
- * discounts and third-party tax amounts; the draft → open → paid / void / uncollectible life
- * cycle; and paying through PaymentIntents (an invoice listens to its intent settling).
- *
- * CONTRACT (used by subscriptions, schedules and test clocks; implementation owned by the
- * invoicing module). The work is split over `invoice-*.ts`: lines, totals, taxes, items,
- * payments, life cycle, line updates and credit notes.
+ * Invoicing, the billing engine's entry point for invoices: building a draft from lines
+ * (subscription items, pending invoice items, prorations), discounts and the customer's
+ * details; and, re-exported from the modules that implement them, the draft → open → paid /
+ * void life cycle, paying through PaymentIntents (an invoice listens to its intent settling) and
+ * invoice items. Subscriptions, renewals, schedules and test clocks bill through these names;
+ * the work itself is split over `invoice-*.ts` (lines, totals, taxes, items, payments, life
+ * cycle, line updates, credit notes).
  */
 import type Stripe from 'stripe';
 import { invoiceShape } from '../shapes/billing.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
+import { checkCurrency } from './currency.ts';
 import { createDiscounts, type DiscountSpec, discountActive } from './discounts.ts';
-import { createItem } from './invoice-items.ts';
-import { customerDetails, finalize, pay, voidIt } from './invoice-lifecycle.ts';
+import { customerDetails } from './invoice-lifecycle.ts';
 import { addItemLine, addSubscriptionLine } from './invoice-lines.ts';
 import { recompute } from './invoice-totals.ts';
+import { SECONDS_PER_DAY } from './time.ts';
 
-const DAY = 86_400;
+/**
+ * Creates a pending invoice item (invoiceitem.created), e.g. a proration, to be pulled into the
+ * customer's next invoice (or onto `invoice`, if a draft is given); see `createItem`.
+ */
+export { createItem as createInvoiceItem } from './invoice-items.ts';
+/**
+ * Finalizing a draft (`finalize`), collecting an open invoice (`pay`, which finalizes a draft
+ * first) and voiding one (`voidIt`); see invoice-lifecycle.ts.
+ */
+export {
+  finalize as finalizeInvoice,
+  pay as payInvoice,
+  voidIt as voidInvoice,
+} from './invoice-lifecycle.ts';
 
 /** One line a subscription puts on an invoice. */
 export interface SubscriptionLineInput {
@@ -31,6 +45,7 @@ export interface SubscriptionLineInput {
   trial?: boolean;
 }
 
+/** What `createInvoice` builds a draft from. */
 export interface CreateInvoiceInput {
   customer: string;
   /** Set for subscription invoices; its discounts (di_…) apply to every line. */
@@ -99,9 +114,15 @@ function itemSubscription(item: StripeRecord): string | null {
   );
 }
 
-/** Creates a draft invoice with its lines and totals; emits invoice.created. */
+/**
+ * Creates a draft invoice with its lines and totals; emits invoice.created. An explicit
+ * `currency` other than the customer's is refused (400 naming `currency`), and the discount
+ * specs are all checked before any is redeemed, so a refused request changes nothing.
+ */
 export function createInvoice(world: World, input: CreateInvoiceInput): StripeRecord {
   const customer = world.get('customer', input.customer, { param: 'customer' });
+  if (input.currency !== undefined)
+    checkCurrency(world, { customer: customer.id, currency: input.currency, param: 'currency' });
   const at = input.at ?? world.timeFor(customer.id);
   const subscription = input.subscription
     ? world.get('subscription', input.subscription, { param: 'subscription' })
@@ -127,7 +148,7 @@ export function createInvoice(world: World, input: CreateInvoiceInput): StripeRe
           world,
           input.discountSpecs,
           { customer: customer.id, invoice: id },
-          { at, param: 'discounts' },
+          { at, param: 'discounts', currency },
         )
       : []),
   ];
@@ -155,7 +176,7 @@ export function createInvoice(world: World, input: CreateInvoiceInput): StripeRe
       period_end: input.periodEnd ?? at,
       due_date:
         collection === 'send_invoice'
-          ? (input.dueDate ?? at + (input.daysUntilDue ?? 30) * DAY)
+          ? (input.dueDate ?? at + (input.daysUntilDue ?? 30) * SECONDS_PER_DAY)
           : null,
       test_clock: (customer.test_clock as string | null) ?? null,
     }),
@@ -166,68 +187,4 @@ export function createInvoice(world: World, input: CreateInvoiceInput): StripeRe
   recompute(world, invoice);
   world.emit('invoice.created', invoice);
   return invoice;
-}
-
-/**
- * Finalizes a draft (number, hosted URL, PDF, due date; invoice.finalized). A zero-amount
- * invoice is paid at once; otherwise a PaymentIntent is created for `amount_due`.
- */
-export function finalizeInvoice(world: World, invoice: StripeRecord): void {
-  finalize(world, invoice);
-}
-
-/**
- * Attempts to collect an open invoice with the given payment method, else the invoice's, the
- * subscription's or the customer's default. Paid, processing (ACH), or failed
- * (invoice.payment_failed, attempt_count + 1, next_payment_attempt set for automatic retries).
- * `paidOutOfBand` marks it paid without a payment. A draft is finalized first. `manual` (an API
- * request) keeps `attempt_count` after the first attempt, as Stripe counts only automatic retries.
- */
-export function payInvoice(
-  world: World,
-  invoice: StripeRecord,
-  input: {
-    paymentMethod?: string | null;
-    paidOutOfBand?: boolean;
-    offSession?: boolean;
-    manual?: boolean;
-  },
-): {
-  outcome: 'paid' | 'processing' | 'failed';
-  error?: { code: string; declineCode?: string; message: string };
-} {
-  return pay(world, invoice, input);
-}
-
-/** Voids an open invoice (invoice.voided), cancelling its open PaymentIntent. */
-export function voidInvoice(world: World, invoice: StripeRecord): void {
-  voidIt(world, invoice);
-}
-
-/**
- * Creates a pending invoice item (invoiceitem.created), e.g. a proration, to be pulled into
- * the customer's next invoice (or `invoice`'s, if a draft is given).
- */
-export function createInvoiceItem(
-  world: World,
-  input: {
-    customer: string;
-    amount?: number;
-    price?: string;
-    quantity?: number;
-    currency: string;
-    description?: string | null;
-    period: { start: number; end: number };
-    proration?: boolean;
-    subscription?: string | null;
-    subscriptionItem?: string | null;
-    invoice?: string | null;
-    discounts?: string[];
-    metadata?: Record<string, string>;
-    /** Discounts to create for the item (`discounts[][coupon|promotion_code|discount]`). */
-    discountSpecs?: DiscountSpec[];
-    discountable?: boolean;
-  },
-): StripeRecord {
-  return createItem(world, input);
 }

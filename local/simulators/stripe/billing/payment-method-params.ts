@@ -115,6 +115,11 @@ export function readBillingDetails(
   return out;
 }
 
+/**
+ * Reads `card[…]` (and finishes it) for `POST /v1/payment_methods` with `type=card`: a new
+ * card payment method from a `tok_…` test token; raw card numbers are refused with Stripe's
+ * `unsafe_card_data`, an unknown token is a 404.
+ */
 export function readCard(
   world: World,
   card: Params,

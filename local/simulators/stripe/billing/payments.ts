@@ -1,9 +1,9 @@
 /**
- * Payments: PaymentIntents and their Charges for card and US bank account (ACH) payment
- * methods. Cards settle at once (or decline); ACH debits stay `processing` for
- * `world.achSettlementMs`, then succeed or fail by the test account number, as on Stripe.
- *
- * CONTRACT (used by invoicing and subscriptions; implementation owned by the payments module):
+ * Payments: the PaymentIntent state machine and the Charges it makes, for card and US bank
+ * account (ACH) payment methods. Cards settle at once (or decline); ACH debits stay
+ * `processing` for `world.achSettlementMs`, then succeed or fail by the test account number, as
+ * on Stripe. The PaymentIntent API and invoices (which open an intent to collect what is due)
+ * both create, confirm, cancel and refund through this module.
  */
 import type Stripe from 'stripe';
 import { STRIPE_ERROR_TYPES, StripeApiError } from '../errors.ts';
@@ -31,8 +31,8 @@ import {
   paymentError,
   unexpectedState,
 } from './intent-rules.ts';
-import { createRefund } from './refunds.ts';
 
+/** What a new PaymentIntent is made of (`POST /v1/payment_intents`, an invoice's payment). */
 export interface CreatePaymentIntentInput {
   amount: number;
   currency: string;
@@ -99,14 +99,20 @@ export function createPaymentIntent(world: World, input: CreatePaymentIntentInpu
   return stored;
 }
 
+/** What a confirmation may bring along; applied only once the confirmation is known to be valid. */
 export interface ConfirmInput {
   paymentMethod?: string | null;
+  /** New `payment_method_types` (the request's `allowed_payment_method_types`). */
+  paymentMethodTypes?: string[];
+  /** New `receipt_email` (`null` unsets it). */
+  receiptEmail?: string | null;
   offSession?: boolean;
   /** Needed when the intent allows redirect-based payment methods (automatic payment methods). */
   returnUrl?: string | null;
   setupFutureUsage?: 'off_session' | 'on_session' | null;
 }
 
+/** How a confirmation went (a decline is an outcome, not an error). */
 export interface ConfirmResult {
   outcome: 'succeeded' | 'processing' | 'failed';
   error?: { code: string; declineCode?: string; message: string };
@@ -114,6 +120,7 @@ export interface ConfirmResult {
   charge?: StripeRecord;
 }
 
+/** The intent's payment succeeded: charge.succeeded, payment_intent.succeeded. */
 function succeed(world: World, intent: PaymentIntentRecord, charge: ChargeRecord): void {
   intent.status = 'succeeded';
   intent.amount_received = intent.amount;
@@ -121,6 +128,7 @@ function succeed(world: World, intent: PaymentIntentRecord, charge: ChargeRecord
   world.emit('payment_intent.succeeded', intent);
 }
 
+/** The intent's payment failed: back to `requires_payment_method` with `last_payment_error`. */
 function fail(
   world: World,
   intent: PaymentIntentRecord,
@@ -159,7 +167,8 @@ function settleDebit(
  * `processing` (charge.pending, payment_intent.processing) and settles later in the background.
  * Returns the outcome; never throws for a decline (the caller decides whether it is a 402).
  * Throws Stripe's 400 when the intent cannot be confirmed (its state, a missing or unusable
- * payment method, a missing `return_url`).
+ * payment method, a missing `return_url`), before changing anything, `paymentMethodTypes` and
+ * `receiptEmail` included.
  */
 export function confirmPaymentIntent(
   world: World,
@@ -187,8 +196,14 @@ export function confirmPaymentIntent(
         'A `return_url` must be specified because this Payment Intent is configured to automatically accept the payment methods enabled in the Dashboard, some of which may require a full page redirect to succeed. If you do not want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.',
     });
   }
+  const types = input.paymentMethodTypes ?? intent.payment_method_types;
   const paymentMethod = resolvePaymentMethod(world, requested) as PaymentMethodRecord;
-  checkPaymentMethodFor(world, intent, paymentMethod);
+  checkPaymentMethodFor(world, { ...intent, payment_method_types: types }, paymentMethod);
+  if (input.paymentMethodTypes !== undefined) {
+    intent.payment_method_types = [...types];
+    intent.payment_method_options = optionsFor(types);
+  }
+  if (input.receiptEmail !== undefined) intent.receipt_email = input.receiptEmail;
   intent.payment_method = paymentMethod.id;
   intent.last_payment_error = null;
   if (input.setupFutureUsage !== undefined) intent.setup_future_usage = input.setupFutureUsage;
@@ -267,26 +282,4 @@ export function cancelPaymentIntent(
   intent.canceled_at = world.timeFor(intent.customer as string | null);
   intent.cancellation_reason = (reason ?? null) as Stripe.PaymentIntent.CancellationReason | null;
   world.emit('payment_intent.canceled', intent);
-}
-
-/**
- * Refunds (part of) a succeeded PaymentIntent's charge: creates a Refund (refund.created;
- * charge.refunded; card refunds succeed at once, ACH refunds are `pending` then `succeeded`).
- * Throws Stripe's 400 for an intent without a succeeded charge or an amount over what is left.
- */
-export function refundPayment(
-  world: World,
-  input: {
-    paymentIntent: string;
-    amount?: number;
-    reason?: string | null;
-    metadata?: Record<string, string>;
-  },
-): StripeRecord {
-  return createRefund(world, {
-    paymentIntent: input.paymentIntent,
-    ...(input.amount === undefined ? {} : { amount: input.amount }),
-    reason: (input.reason ?? null) as Stripe.Refund.Reason | null,
-    metadata: input.metadata ?? {},
-  });
 }

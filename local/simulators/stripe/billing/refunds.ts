@@ -15,7 +15,9 @@ import {
   type RefundRecord,
   refundableAmount,
 } from './charges.ts';
+import { money } from './money.ts';
 
+/** What a refund request names: a charge or a PaymentIntent, and how much to refund. */
 export interface CreateRefundInput {
   charge?: string;
   paymentIntent?: string;
@@ -23,12 +25,6 @@ export interface CreateRefundInput {
   amount?: number;
   reason?: Stripe.Refund.Reason | null;
   metadata?: Record<string, string>;
-}
-
-/** An amount as Stripe writes it in messages (`$12.50`). */
-function money(amount: number, currency: string): string {
-  const major = (amount / 100).toFixed(2);
-  return currency === 'usd' ? `$${major}` : `${major} ${currency.toUpperCase()}`;
 }
 
 /** The charge a refund request names, which must have succeeded. */
@@ -163,4 +159,26 @@ export function cancelRefund(world: World, refund: RefundRecord): void {
     );
   }
   changeStatus(world, refund, 'canceled');
+}
+
+/**
+ * Refunds (part of) a succeeded PaymentIntent's charge: creates a Refund (refund.created;
+ * charge.refunded; card refunds succeed at once, ACH refunds are `pending` then `succeeded`).
+ * Throws Stripe's 400 for an intent without a succeeded charge or an amount over what is left.
+ */
+export function refundPayment(
+  world: World,
+  input: {
+    paymentIntent: string;
+    amount?: number;
+    reason?: string | null;
+    metadata?: Record<string, string>;
+  },
+): RefundRecord {
+  return createRefund(world, {
+    paymentIntent: input.paymentIntent,
+    ...(input.amount === undefined ? {} : { amount: input.amount }),
+    reason: (input.reason ?? null) as Stripe.Refund.Reason | null,
+    metadata: input.metadata ?? {},
+  });
 }

@@ -1,14 +1,16 @@
 /**
  * What happens while a test clock advances: renewals at period end (a draft invoice, finalized
  * and charged about an hour later, as Stripe does), trials ending, cancellations at period end,
- * subscription schedule phases, and Smart Retries of failed payments (the subscription is
- * cancelled after the last one fails, Stripe's default dunning setting).
+ * subscription schedules starting and changing phase, and Smart Retries of failed payments (the
+ * subscription is cancelled after the last one fails, Stripe's default dunning setting).
  */
+import { StripeApiError } from '../errors.ts';
 import type { StripeRecord, World } from '../world.ts';
+import { emitChanges } from './diff.ts';
 import { finalizeInvoice, payInvoice } from './invoicing.ts';
-import { atPeriodEnd } from './schedules.ts';
-import { billPeriod, cancelSubscription } from './subscriptions.ts';
-import { addInterval, type Interval, SECONDS_PER_DAY } from './time.ts';
+import { atPeriodEnd, dueScheduleStarts, startDueSchedules } from './schedules.ts';
+import { cancelSubscription, draftPeriodInvoice, itemsOf } from './subscriptions.ts';
+import { type Interval, nextPeriodEnd, SECONDS_PER_DAY } from './time.ts';
 
 /** Stripe finalizes a renewal invoice about an hour after drafting it. */
 export const FINALIZE_AFTER_SECONDS = 3_600;
@@ -16,7 +18,9 @@ export const FINALIZE_AFTER_SECONDS = 3_600;
 export const MAX_PAYMENT_ATTEMPTS = 4;
 const TRIAL_WILL_END_SECONDS = 3 * SECONDS_PER_DAY;
 
-const trialWarned = new WeakMap<World, Set<string>>();
+function trialWarned(world: World): Set<string> {
+  return world.state('renewals.trialWarned', () => new Set<string>());
+}
 
 function onClock(world: World, clockId: string) {
   const customers = new Set(
@@ -33,19 +37,19 @@ function onClock(world: World, clockId: string) {
         !['canceled', 'incomplete_expired'].includes(s.status as string),
     );
   const invoices = world.all('invoice').filter((i) => customers.has(i.customer as string));
-  return { subscriptions, invoices };
+  return { customers, subscriptions, invoices };
 }
 
 function periodEnd(subscription: StripeRecord): number {
-  const item = (subscription.items as { data: StripeRecord[] }).data[0];
+  const item = itemsOf(subscription)[0];
   return (item?.current_period_end as number | undefined) ?? Number.POSITIVE_INFINITY;
 }
 
-/** Every moment after `from` and up to `to` at which something is due on this clock. */
+/** The first moment after `from` and up to `to` at which something is due on this clock. */
 function nextDue(world: World, clockId: string, from: number, to: number): number | undefined {
-  const { subscriptions, invoices } = onClock(world, clockId);
-  const warned = trialWarned.get(world) ?? new Set<string>();
-  const times: number[] = [];
+  const { customers, subscriptions, invoices } = onClock(world, clockId);
+  const warned = trialWarned(world);
+  const times: number[] = [...dueScheduleStarts(world, customers)];
   for (const s of subscriptions) {
     if (s.status === 'incomplete') continue;
     times.push(periodEnd(s));
@@ -54,10 +58,12 @@ function nextDue(world: World, clockId: string, from: number, to: number): numbe
     }
   }
   for (const i of invoices) {
-    if (i.status === 'draft' && i.auto_advance === true)
+    if (i.status === 'draft' && i.auto_advance === true) {
       times.push((i.created as number) + FINALIZE_AFTER_SECONDS);
-    if (i.status === 'open' && typeof i.next_payment_attempt === 'number')
+    }
+    if (i.status === 'open' && typeof i.next_payment_attempt === 'number') {
       times.push(i.next_payment_attempt);
+    }
   }
   const due = times.filter((t) => t > from && t <= to);
   return due.length === 0 ? undefined : Math.min(...due);
@@ -65,85 +71,83 @@ function nextDue(world: World, clockId: string, from: number, to: number): numbe
 
 function renew(world: World, subscription: StripeRecord): void {
   const end = periodEnd(subscription);
+  const cancelAt = subscription.cancel_at;
   if (
     subscription.cancel_at_period_end === true ||
-    (typeof subscription.cancel_at === 'number' && subscription.cancel_at <= end)
+    (typeof cancelAt === 'number' && cancelAt <= end)
   ) {
     cancelSubscription(world, subscription);
     return;
   }
   const before = structuredClone(subscription);
   if (atPeriodEnd(world, subscription, end) === 'ended') return;
-  const items = (subscription.items as { data: StripeRecord[] }).data;
-  for (const item of items) {
+  for (const item of itemsOf(subscription)) {
     const recurring = (item.price as { recurring: { interval: Interval; interval_count: number } })
       .recurring;
     item.current_period_start = end;
-    item.current_period_end = addInterval(end, recurring.interval, recurring.interval_count);
+    item.current_period_end = nextPeriodEnd({
+      anchor: subscription.billing_cycle_anchor as number,
+      interval: recurring.interval,
+      count: recurring.interval_count,
+      currentEnd: end,
+    });
   }
   if (subscription.status === 'trialing') subscription.status = 'active';
-  const previous: Record<string, unknown> = {};
-  for (const key of Object.keys(subscription)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(subscription[key]))
-      previous[key] = before[key];
+  draftPeriodInvoice(world, subscription, { billingReason: 'subscription_cycle', at: end });
+  emitChanges(world, 'customer.subscription.updated', subscription, before);
+}
+
+/** An automatic attempt Stripe could not make is a failed attempt, never a stuck clock. */
+function attempt(world: World, invoice: StripeRecord): 'paid' | 'processing' | 'failed' {
+  try {
+    return payInvoice(world, invoice, { offSession: true }).outcome;
+  } catch (error) {
+    if (error instanceof StripeApiError) return 'failed';
+    throw error;
   }
-  world.emit('customer.subscription.updated', subscription, previous);
-  billPeriod(world, subscription, {
-    billingReason: 'subscription_cycle',
-    at: end,
-    finalize: false,
-    pay: false,
-  });
+}
+
+function collect(world: World, invoice: StripeRecord, at: number): void {
+  if (invoice.status === 'draft' && (invoice.created as number) + FINALIZE_AFTER_SECONDS <= at) {
+    finalizeInvoice(world, invoice);
+    if (
+      (invoice.status as string) === 'open' &&
+      invoice.collection_method === 'charge_automatically'
+    ) {
+      attempt(world, invoice);
+    }
+    return;
+  }
+  const retryAt = invoice.next_payment_attempt;
+  if (invoice.status !== 'open' || typeof retryAt !== 'number' || retryAt > at) return;
+  const outcome = attempt(world, invoice);
+  if (outcome !== 'failed' || (invoice.attempt_count as number) < MAX_PAYMENT_ATTEMPTS) return;
+  invoice.next_payment_attempt = null;
+  const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
+  const subscription = world.find(parent?.subscription_details?.subscription ?? '');
+  if (subscription && subscription.status !== 'canceled') {
+    cancelSubscription(world, subscription, { reason: 'payment_failed' });
+  }
 }
 
 function processAt(world: World, clockId: string, at: number): void {
-  const { subscriptions, invoices } = onClock(world, clockId);
-  const warned = trialWarned.get(world) ?? new Set<string>();
-  trialWarned.set(world, warned);
+  const { customers, subscriptions, invoices } = onClock(world, clockId);
+  startDueSchedules(world, customers, at);
+  const warned = trialWarned(world);
   for (const s of subscriptions) {
+    const trialEnd = s.trial_end;
     if (
       s.status === 'trialing' &&
-      typeof s.trial_end === 'number' &&
+      typeof trialEnd === 'number' &&
       !warned.has(s.id) &&
-      s.trial_end - TRIAL_WILL_END_SECONDS <= at
+      trialEnd - TRIAL_WILL_END_SECONDS <= at
     ) {
       warned.add(s.id);
       world.emit('customer.subscription.trial_will_end', s);
     }
   }
   for (const invoice of invoices) {
-    if (
-      invoice.status === 'draft' &&
-      invoice.auto_advance === true &&
-      (invoice.created as number) + FINALIZE_AFTER_SECONDS <= at
-    ) {
-      finalizeInvoice(world, invoice);
-      if (
-        (invoice.status as string) === 'open' &&
-        invoice.collection_method === 'charge_automatically'
-      ) {
-        payInvoice(world, invoice, { offSession: true });
-      }
-    } else if (
-      invoice.status === 'open' &&
-      typeof invoice.next_payment_attempt === 'number' &&
-      invoice.next_payment_attempt <= at
-    ) {
-      const result = payInvoice(world, invoice, { offSession: true });
-      if (
-        result.outcome === 'failed' &&
-        (invoice.attempt_count as number) >= MAX_PAYMENT_ATTEMPTS
-      ) {
-        invoice.next_payment_attempt = null;
-        const parent = invoice.parent as {
-          subscription_details?: { subscription?: string };
-        } | null;
-        const subscription = world.find(parent?.subscription_details?.subscription ?? '');
-        if (subscription && subscription.status !== 'canceled') {
-          cancelSubscription(world, subscription, { reason: 'payment_failed' });
-        }
-      }
-    }
+    if (invoice.auto_advance === true || invoice.status === 'open') collect(world, invoice, at);
   }
   for (const s of subscriptions) {
     if (s.status !== 'canceled' && periodEnd(s) <= at) renew(world, s);

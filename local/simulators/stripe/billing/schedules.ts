@@ -1,7 +1,8 @@
 /**
  * Subscription schedules: phases with their own items, prices, quantities and discounts (a
- * ramped deal), at most {@link MAX_PHASES} of them. Starting a schedule creates its
- * subscription; at a phase's end the subscription takes the next phase's items; after the last
+ * ramped deal), at most {@link MAX_PHASES} of them. A schedule starting now creates its
+ * subscription at once; a future one when its test clock reaches the start date. At each phase's
+ * end the subscription takes the next phase's items, discounts and metadata; after the last
  * phase the schedule releases or cancels the subscription (`end_behavior`).
  */
 import type Stripe from 'stripe';
@@ -12,13 +13,14 @@ import {
   subscriptionScheduleShape,
 } from '../shapes/subscription-schedules.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
-import type { DiscountSpec } from './discounts.ts';
+import { checkDiscountSpecs, createDiscounts, type DiscountSpec } from './discounts.ts';
 import {
   buildItems,
   cancelSubscription,
   checkItems,
   createSubscription,
   type ItemSpec,
+  itemsOf,
 } from './subscriptions.ts';
 import { addInterval, type Interval } from './time.ts';
 
@@ -45,18 +47,38 @@ export interface CreateScheduleInput {
   metadata?: Record<string, string>;
 }
 
+interface ScheduleState {
+  specs: PhaseSpec[];
+  defaultPaymentMethod: string | null;
+}
+
+/** The phase specs (with their discounts) beside each schedule, for when each phase starts. */
+function states(world: World): Map<string, ScheduleState> {
+  return world.state('schedules.phases', () => new Map<string, ScheduleState>());
+}
+
 function phaseList(schedule: StripeRecord): Stripe.SubscriptionSchedule.Phase[] {
   return schedule.phases as Stripe.SubscriptionSchedule.Phase[];
 }
 
-/** Lays the phases end to end from `start`, each lasting `end_date` or `iterations` periods. */
+/** How a phase's discounts render on the schedule (coupons and promotion codes by id). */
+function renderDiscounts(specs: DiscountSpec[] | undefined) {
+  return (specs ?? []).map((spec) => ({
+    coupon: spec.coupon ?? null,
+    discount: spec.discount ?? null,
+    promotion_code: spec.promotionCode ?? null,
+  }));
+}
+
+/** Lays the phases end to end from `start`, each lasting its end date, duration or iterations. */
 function layOut(
   world: World,
   specs: PhaseSpec[],
   start: number,
 ): Stripe.SubscriptionSchedule.Phase[] {
-  if (specs.length === 0)
+  if (specs.length === 0) {
     throw invalidParam('phases', 'Missing required param: phases.', 'parameter_missing');
+  }
   if (specs.length > MAX_PHASES) {
     throw invalidParam(
       'phases',
@@ -65,14 +87,19 @@ function layOut(
   }
   let at = start;
   return specs.map((spec, index) => {
-    const { currency, interval, count } = checkItems(world, spec.items);
+    const params = spec.items.map((_, i) => `phases[${index}][items][${i}]`);
+    const { currency, interval, count } = checkItems(world, spec.items, { params });
+    if (spec.discounts) {
+      checkDiscountSpecs(world, spec.discounts, { param: `phases[${index}][discounts]`, currency });
+    }
     let end: number;
     if (spec.endDate !== undefined) {
-      if (spec.endDate <= at)
+      if (spec.endDate <= at) {
         throw invalidParam(
           `phases[${index}][end_date]`,
           'The end date of a phase must be after its start date.',
         );
+      }
       end = spec.endDate;
     } else if (spec.duration !== undefined) {
       end = addInterval(at, spec.duration.interval, spec.duration.count);
@@ -88,8 +115,12 @@ function layOut(
           price: item.price,
           quantity: item.quantity,
           metadata: item.metadata ?? {},
+          discounts: renderDiscounts(
+            item.discounts,
+          ) as Stripe.SubscriptionSchedule.Phase.Item.Discount[],
         }),
       ),
+      discounts: renderDiscounts(spec.discounts) as Stripe.SubscriptionSchedule.Phase.Discount[],
       metadata: spec.metadata ?? {},
       description: spec.description ?? null,
     });
@@ -98,14 +129,7 @@ function layOut(
   });
 }
 
-/** Keeps the phase specs (with their discounts) beside the schedule, for when each phase starts. */
-const phaseSpecs = new WeakMap<World, Map<string, PhaseSpec[]>>();
-
-function specsOf(world: World, scheduleId: string): PhaseSpec[] {
-  return phaseSpecs.get(world)?.get(scheduleId) ?? [];
-}
-
-/** Creates a schedule; one starting now creates its subscription at once. */
+/** Creates a schedule (subscription_schedule.created); one starting now starts at once. */
 export function createSchedule(world: World, input: CreateScheduleInput): StripeRecord {
   const customer = world.get('customer', input.customer, { param: 'customer' });
   const now = world.timeFor(customer.id);
@@ -122,29 +146,29 @@ export function createSchedule(world: World, input: CreateScheduleInput): Stripe
       test_clock: (customer.test_clock as string | null) ?? null,
     }),
   );
-  const specs = phaseSpecs.get(world) ?? new Map<string, PhaseSpec[]>();
-  specs.set(schedule.id, input.phases);
-  phaseSpecs.set(world, specs);
+  states(world).set(schedule.id, {
+    specs: input.phases,
+    defaultPaymentMethod: input.defaultPaymentMethod ?? null,
+  });
   world.emit('subscription_schedule.created', schedule);
-  if (start <= now) startSchedule(world, schedule, input.defaultPaymentMethod ?? null);
+  if (start <= now) startSchedule(world, schedule, start);
   return schedule;
 }
 
-function startSchedule(
-  world: World,
-  schedule: StripeRecord,
-  defaultPaymentMethod: string | null,
-): void {
+/** Starts a schedule at `at`: its subscription is created with the first phase. */
+function startSchedule(world: World, schedule: StripeRecord, at: number): void {
   const [first] = phaseList(schedule);
-  const [spec] = specsOf(world, schedule.id);
+  const state = states(world).get(schedule.id);
+  const spec = state?.specs[0];
   if (first === undefined || spec === undefined) return;
   const subscription = createSubscription(world, {
     customer: schedule.customer as string,
     items: spec.items,
     ...(spec.discounts ? { discounts: spec.discounts } : {}),
-    defaultPaymentMethod,
+    defaultPaymentMethod: state?.defaultPaymentMethod ?? null,
     schedule: schedule.id,
     metadata: spec.metadata ?? {},
+    startAt: at,
   });
   const previous = {
     status: schedule.status,
@@ -157,9 +181,46 @@ function startSchedule(
   world.emit('subscription_schedule.updated', schedule, previous);
 }
 
+/** Start dates of this clock's schedules that have not started yet. */
+export function dueScheduleStarts(world: World, customers: Set<string>): number[] {
+  return world
+    .all('subscription_schedule')
+    .filter((s) => s.status === 'not_started' && customers.has(s.customer as string))
+    .map((s) => phaseList(s)[0]?.start_date ?? Number.POSITIVE_INFINITY);
+}
+
+/** Starts the schedules whose start date has come (called as a test clock advances). */
+export function startDueSchedules(world: World, customers: Set<string>, at: number): void {
+  for (const schedule of world.all('subscription_schedule')) {
+    const start = phaseList(schedule)[0]?.start_date;
+    const due = schedule.status === 'not_started' && start !== undefined && start <= at;
+    if (due && customers.has(schedule.customer as string)) startSchedule(world, schedule, start);
+  }
+}
+
+function endSchedule(world: World, schedule: StripeRecord, subscription: StripeRecord, at: number) {
+  const previous = { current_phase: schedule.current_phase, status: schedule.status };
+  schedule.current_phase = null;
+  if (schedule.end_behavior === 'cancel') {
+    schedule.status = 'completed';
+    schedule.completed_at = at;
+    world.emit('subscription_schedule.completed', schedule, previous);
+    cancelSubscription(world, subscription);
+    return 'ended' as const;
+  }
+  schedule.status = 'released';
+  schedule.released_at = at;
+  schedule.released_subscription = subscription.id;
+  schedule.subscription = null;
+  subscription.schedule = null;
+  world.emit('subscription_schedule.released', schedule, previous);
+  return 'continues' as const;
+}
+
 /**
- * Called at a subscription's period end: moves a scheduled subscription to its next phase, or
- * ends the schedule after its last phase. 'ended' when the subscription was cancelled.
+ * Called at a subscription's period end: moves a scheduled subscription to its next phase (its
+ * items, discounts and metadata), or ends the schedule after its last phase. 'ended' when the
+ * subscription was cancelled.
  */
 export function atPeriodEnd(
   world: World,
@@ -171,38 +232,33 @@ export function atPeriodEnd(
   const schedule = world.get('subscription_schedule', scheduleId);
   const phases = phaseList(schedule);
   const nextIndex = phases.findIndex((p) => p.start_date === at);
-  const previous = { current_phase: schedule.current_phase, status: schedule.status };
   if (nextIndex === -1) {
     const last = phases.at(-1);
     if (last === undefined || last.end_date > at) return 'continues';
-    schedule.current_phase = null;
-    if (schedule.end_behavior === 'cancel') {
-      schedule.status = 'completed';
-      schedule.completed_at = at;
-      world.emit('subscription_schedule.completed', schedule, previous);
-      cancelSubscription(world, subscription);
-      return 'ended';
-    }
-    schedule.status = 'released';
-    schedule.released_at = at;
-    schedule.released_subscription = subscription.id;
-    schedule.subscription = null;
-    subscription.schedule = null;
-    world.emit('subscription_schedule.released', schedule, previous);
-    return 'continues';
+    return endSchedule(world, schedule, subscription, at);
   }
   const phase = phases[nextIndex];
-  const spec = specsOf(world, schedule.id)[nextIndex];
+  const spec = states(world).get(schedule.id)?.specs[nextIndex];
   if (phase === undefined || spec === undefined) return 'continues';
-  const data = (subscription.items as { data: StripeRecord[] }).data;
-  for (const item of data) world.remove(item.id);
+  for (const item of itemsOf(subscription)) world.remove(item.id);
+  const customer = subscription.customer as string;
   (subscription.items as { data: StripeRecord[] }).data = buildItems(
     world,
-    { id: subscription.id, customer: subscription.customer as string },
+    { id: subscription.id, customer },
     spec.items,
     { start: at, end: at },
     at,
   );
+  subscription.discounts = spec.discounts
+    ? createDiscounts(
+        world,
+        spec.discounts,
+        { customer, subscription: subscription.id },
+        { at, param: `phases[${nextIndex}][discounts]` },
+      )
+    : [];
+  subscription.metadata = spec.metadata ?? {};
+  const previous = { current_phase: schedule.current_phase };
   schedule.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
   world.emit('subscription_schedule.updated', schedule, previous);
   return 'continues';
@@ -213,13 +269,13 @@ export function cancelSchedule(world: World, schedule: StripeRecord): void {
   if (!['not_started', 'active'].includes(schedule.status as string)) {
     throw invalidState(`You cannot cancel a subscription schedule that is ${schedule.status}.`);
   }
-  const previous = { status: schedule.status };
+  const previous = { status: schedule.status, current_phase: schedule.current_phase };
   schedule.status = 'canceled';
   schedule.canceled_at = world.timeFor(schedule.customer as string);
   schedule.current_phase = null;
   world.emit('subscription_schedule.canceled', schedule, previous);
-  const subscription =
-    typeof schedule.subscription === 'string' ? world.find(schedule.subscription) : undefined;
+  const id = schedule.subscription;
+  const subscription = typeof id === 'string' ? world.find(id) : undefined;
   if (subscription && subscription.status !== 'canceled') cancelSubscription(world, subscription);
 }
 
@@ -228,29 +284,14 @@ export function releaseSchedule(world: World, schedule: StripeRecord): void {
   if (!['not_started', 'active'].includes(schedule.status as string)) {
     throw invalidState(`You cannot release a subscription schedule that is ${schedule.status}.`);
   }
-  const previous = { status: schedule.status };
+  const previous = { status: schedule.status, current_phase: schedule.current_phase };
   schedule.status = 'released';
   schedule.released_at = world.timeFor(schedule.customer as string);
   schedule.released_subscription = schedule.subscription;
   schedule.current_phase = null;
-  const subscription =
-    typeof schedule.subscription === 'string' ? world.find(schedule.subscription) : undefined;
+  const id = schedule.subscription;
+  const subscription = typeof id === 'string' ? world.find(id) : undefined;
   schedule.subscription = null;
   if (subscription) subscription.schedule = null;
   world.emit('subscription_schedule.released', schedule, previous);
-}
-
-/** Starts schedules whose start date has come (called as a test clock advances). */
-export function startDueSchedules(world: World, customers: Set<string>, at: number): void {
-  for (const schedule of world.all('subscription_schedule')) {
-    const [first] = phaseList(schedule);
-    if (
-      schedule.status === 'not_started' &&
-      customers.has(schedule.customer as string) &&
-      first &&
-      first.start_date <= at
-    ) {
-      startSchedule(world, schedule, null);
-    }
-  }
 }

@@ -1,15 +1,17 @@
 /**
- * Subscriptions: creating one (items, trial, discounts, its first invoice), changing it with
- * prorations, cancelling now or at period end, and the status that follows its invoices
- * (incomplete → active when the first invoice is paid; active → past_due when a renewal fails).
+ * Subscriptions: creating one (items, trial, discounts, its first invoice), billing a period,
+ * cancelling, and the status that follows its invoices (incomplete → active when the first
+ * invoice is paid; active → past_due when a renewal fails). Changes are in
+ * `subscription-changes.ts`.
  */
 import type Stripe from 'stripe';
 import { invalidParam, invalidState } from '../errors.ts';
 import { subscriptionItemShape, subscriptionShape } from '../shapes/subscriptions.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
-import { createDiscounts, type DiscountSpec } from './discounts.ts';
-import { createInvoice, createInvoiceItem, finalizeInvoice, payInvoice } from './invoicing.ts';
-import { addInterval, type Interval, prorate } from './time.ts';
+import { checkCurrency, claimCurrency } from './currency.ts';
+import { checkDiscountSpecs, createDiscounts, type DiscountSpec } from './discounts.ts';
+import { createInvoice, finalizeInvoice, payInvoice } from './invoicing.ts';
+import { addInterval, type Interval } from './time.ts';
 
 /** An item as a request names it. */
 export interface ItemSpec {
@@ -40,6 +42,8 @@ export interface CreateSubscriptionInput {
   metadata?: Record<string, string>;
   /** Set when a subscription schedule creates the subscription. */
   schedule?: string | null;
+  /** When it starts (a schedule's start date); the customer's current time by default. */
+  startAt?: number;
 }
 
 /** The recurring interval of a price, or a 400 naming the parameter. */
@@ -57,7 +61,8 @@ export function recurringOf(
   return { interval: recurring.interval as Interval, count: recurring.interval_count };
 }
 
-function itemsOf(subscription: StripeRecord): StripeRecord[] {
+/** A subscription's items (the stored records themselves). */
+export function itemsOf(subscription: StripeRecord): StripeRecord[] {
   return (subscription.items as { data: StripeRecord[] }).data;
 }
 
@@ -96,32 +101,50 @@ export function buildItems(
   });
 }
 
-/** Checks the items share one currency and one interval, as Stripe requires. */
+/**
+ * Checks items before anything changes: prices exist and recur, share one currency (and the
+ * subscription's, when given) and one interval, and their discounts are redeemable.
+ */
 export function checkItems(
   world: World,
   specs: ItemSpec[],
+  options: { currency?: string; params?: string[]; customer?: string } = {},
 ): { currency: string; interval: Interval; count: number } {
-  if (specs.length === 0)
+  if (specs.length === 0) {
     throw invalidParam('items', 'Missing required param: items.', 'parameter_missing');
+  }
   if (specs.length > 20) throw invalidParam('items', 'A subscription can have at most 20 items.');
   let first: { currency: string; interval: Interval; count: number } | undefined;
   specs.forEach((spec, index) => {
-    const param = `items[${index}][price]`;
-    const price = world.get('price', spec.price, { param });
-    const { interval, count } = recurringOf(price, param);
+    const param = options.params?.[index] ?? `items[${index}]`;
+    const price = world.get('price', spec.price, { param: `${param}[price]` });
+    const { interval, count } = recurringOf(price, `${param}[price]`);
     const currency = price.currency as string;
-    if (first === undefined) first = { currency, interval, count };
-    else if (first.currency !== currency) {
-      throw invalidParam(param, 'All prices on a subscription must have the same `currency`.');
-    } else if (first.interval !== interval || first.count !== count) {
+    const expected = options.currency ?? first?.currency;
+    if (expected !== undefined && expected !== currency) {
       throw invalidParam(
-        param,
+        `${param}[price]`,
+        'All prices on a subscription must have the same `currency`.',
+      );
+    }
+    if (first !== undefined && (first.interval !== interval || first.count !== count)) {
+      throw invalidParam(
+        `${param}[price]`,
         'All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.',
       );
     }
+    first ??= { currency, interval, count };
+    if (spec.discounts) {
+      checkDiscountSpecs(world, spec.discounts, {
+        param: `${param}[discounts]`,
+        currency,
+        ...(options.customer ? { customer: options.customer } : {}),
+      });
+    }
   });
-  if (first === undefined)
+  if (first === undefined) {
     throw invalidParam('items', 'Missing required param: items.', 'parameter_missing');
+  }
   return first;
 }
 
@@ -134,21 +157,20 @@ export function periodLines(subscription: StripeRecord) {
     quantity: item.quantity as number,
     period: { start: item.current_period_start as number, end: item.current_period_end as number },
     discounts: item.discounts as string[],
+    ...(subscription.status === 'trialing' ? { trial: true } : {}),
   }));
 }
 
 /**
- * Bills a subscription's period: an invoice with its items' lines (and pending prorations),
- * finalized and, when charged automatically, paid. Returns the invoice.
+ * Drafts the invoice for a subscription's current period (its items' lines and, but for the
+ * first invoice, pending prorations) and makes it the subscription's `latest_invoice`.
  */
-export function billPeriod(
+export function draftPeriodInvoice(
   world: World,
   subscription: StripeRecord,
   options: {
     billingReason: 'subscription_create' | 'subscription_cycle' | 'subscription_update';
     at: number;
-    finalize: boolean;
-    pay: boolean;
   },
 ): StripeRecord {
   const lines = periodLines(subscription);
@@ -159,7 +181,7 @@ export function billPeriod(
     collectionMethod: subscription.collection_method as 'charge_automatically' | 'send_invoice',
     daysUntilDue: subscription.days_until_due as number | null,
     currency: subscription.currency as string,
-    lines: subscription.status === 'trialing' ? lines.map((l) => ({ ...l, trial: true })) : lines,
+    lines,
     includePendingItems: options.billingReason !== 'subscription_create',
     defaultPaymentMethod: subscription.default_payment_method as string | null,
     periodStart: lines[0]?.period.start ?? options.at,
@@ -168,37 +190,53 @@ export function billPeriod(
     at: options.at,
   });
   subscription.latest_invoice = invoice.id;
-  if (options.finalize) {
-    finalizeInvoice(world, invoice);
-    if (
-      options.pay &&
-      invoice.status === 'open' &&
-      subscription.collection_method === 'charge_automatically'
-    ) {
-      payInvoice(world, invoice, { offSession: true });
-    }
-  }
   return invoice;
+}
+
+/** Finalizes a subscription invoice and, when charged automatically, collects it. */
+export function collectInvoice(
+  world: World,
+  subscription: StripeRecord,
+  invoice: StripeRecord,
+  options: { pay: boolean },
+): void {
+  finalizeInvoice(world, invoice);
+  const open = (invoice.status as string) === 'open';
+  if (options.pay && open && subscription.collection_method === 'charge_automatically') {
+    payInvoice(world, invoice, { offSession: true });
+  }
 }
 
 /** Creates a subscription and bills its first period (or starts its trial). */
 export function createSubscription(world: World, input: CreateSubscriptionInput): StripeRecord {
   const customer = world.get('customer', input.customer, { param: 'customer' });
-  const { currency, interval, count } = checkItems(world, input.items);
   if (input.paymentBehavior === 'error_if_incomplete') {
     throw invalidParam(
       'payment_behavior',
       'payment_behavior=error_if_incomplete is not simulated: use allow_incomplete or default_incomplete.',
     );
   }
-  const at = world.timeFor(customer.id);
+  const { currency, interval, count } = checkItems(world, input.items, {
+    customer: customer.id,
+  });
+  checkCurrency(world, { customer: customer.id, currency, param: 'items[0][price]' });
+  if (input.discounts) {
+    checkDiscountSpecs(world, input.discounts, {
+      param: 'discounts',
+      currency,
+      customer: customer.id,
+    });
+  }
+  const at = input.startAt ?? world.timeFor(customer.id);
   if (input.trialEnd !== undefined && input.trialEnd <= at) {
     throw invalidParam(
       'trial_end',
       'Invalid timestamp: must be an integer Unix timestamp in the future.',
     );
   }
+  claimCurrency(world, { customer: customer.id, currency, param: 'items[0][price]' });
   const id = newId('sub', 24);
+  const anchor = input.trialEnd ?? at;
   const period = { start: at, end: input.trialEnd ?? addInterval(at, interval, count) };
   const items = buildItems(world, { id, customer: customer.id }, input.items, period, at);
   const discounts = input.discounts
@@ -217,7 +255,7 @@ export function createSubscription(world: World, input: CreateSubscriptionInput)
       currency,
       items: items as unknown as Stripe.SubscriptionItem[],
       start_date: at,
-      billing_cycle_anchor: period.end === input.trialEnd ? input.trialEnd : at,
+      billing_cycle_anchor: anchor,
       status: input.trialEnd === undefined ? 'incomplete' : 'trialing',
       ...(input.trialEnd === undefined ? {} : { trial_end: input.trialEnd, trial_start: at }),
       discounts,
@@ -234,19 +272,16 @@ export function createSubscription(world: World, input: CreateSubscriptionInput)
   );
   // The embedded items are the stored ones, so /v1/subscription_items sees every change.
   (subscription.items as { data: StripeRecord[] }).data = items;
-  world.emit('customer.subscription.created', subscription);
-  const invoice = billPeriod(world, subscription, {
+  const invoice = draftPeriodInvoice(world, subscription, {
     billingReason: 'subscription_create',
     at,
-    finalize: true,
+  });
+  world.emit('customer.subscription.created', subscription);
+  collectInvoice(world, subscription, invoice, {
     pay: input.paymentBehavior !== 'default_incomplete',
   });
-  if (
-    subscription.status === 'incomplete' &&
-    (invoice.status === 'paid' || subscription.collection_method === 'send_invoice')
-  ) {
-    setStatus(world, subscription, 'active');
-  }
+  const settled = invoice.status === 'paid' || subscription.collection_method === 'send_invoice';
+  if (subscription.status === 'incomplete' && settled) setStatus(world, subscription, 'active');
   return subscription;
 }
 
@@ -287,70 +322,4 @@ export function cancelSubscription(
     reason: options.reason ?? 'cancellation_requested',
   };
   world.emit('customer.subscription.deleted', subscription);
-}
-
-/**
- * Prorates a change of items at `at`: credit for the unused time of what is removed or changed,
- * a charge for the remaining time of what replaces it, as pending invoice items.
- */
-export function prorateChange(
-  world: World,
-  subscription: StripeRecord,
-  change: { removed: StripeRecord[]; added: StripeRecord[]; at: number },
-): void {
-  for (const [sign, items] of [
-    [-1, change.removed],
-    [1, change.added],
-  ] as const) {
-    for (const item of items) {
-      const price = item.price as { id: string; unit_amount: number; nickname: string | null };
-      const periodStart = item.current_period_start as number;
-      const periodEnd = item.current_period_end as number;
-      const full = price.unit_amount * (item.quantity as number);
-      const amount = prorate({ amount: full, periodStart, periodEnd, from: change.at });
-      if (amount === 0) continue;
-      const date = new Date(change.at * 1000).toISOString().slice(0, 10);
-      createInvoiceItem(world, {
-        customer: subscription.customer as string,
-        amount: sign * amount,
-        currency: subscription.currency as string,
-        description: `${sign < 0 ? 'Unused time on' : 'Remaining time on'} ${item.quantity} × ${price.nickname ?? price.id} after ${date}`,
-        period: { start: change.at, end: periodEnd },
-        proration: true,
-        subscription: subscription.id,
-        subscriptionItem: item.id,
-      });
-    }
-  }
-}
-
-/** Registers how subscriptions follow their invoices and their customer. */
-export function followInvoices(world: World): void {
-  const subscriptionOf = (invoice: StripeRecord): StripeRecord | undefined => {
-    const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
-    const id = parent?.subscription_details?.subscription;
-    return id ? world.find(id) : undefined;
-  };
-  world.listen('invoice.paid', (invoice) => {
-    const subscription = subscriptionOf(invoice);
-    if (
-      subscription &&
-      ['incomplete', 'past_due', 'unpaid'].includes(subscription.status as string)
-    ) {
-      setStatus(world, subscription, 'active');
-    }
-  });
-  world.listen('invoice.payment_failed', (invoice) => {
-    const subscription = subscriptionOf(invoice);
-    if (subscription?.status === 'active' && invoice.billing_reason !== 'subscription_create') {
-      setStatus(world, subscription, 'past_due');
-    }
-  });
-  world.listen('customer.deleted', (customer) => {
-    for (const subscription of world.all('subscription')) {
-      if (subscription.customer === customer.id && subscription.status !== 'canceled') {
-        cancelSubscription(world, subscription);
-      }
-    }
-  });
 }

@@ -46,3 +46,21 @@ export function prorate(options: {
   const remaining = Math.min(Math.max(options.periodEnd - options.from, 0), length);
   return Math.round((options.amount * remaining) / length);
 }
+
+/**
+ * The end of the period after the one ending at `currentEnd`, counted from the billing cycle
+ * anchor, so a subscription anchored on the 31st renews on the last day of shorter months and
+ * on the 31st again after them.
+ */
+export function nextPeriodEnd(options: {
+  anchor: number;
+  interval: Interval;
+  count: number;
+  currentEnd: number;
+}): number {
+  for (let n = 1; n < 10_000; n++) {
+    const end = addInterval(options.anchor, options.interval, n * options.count);
+    if (end > options.currentEnd) return end;
+  }
+  return addInterval(options.currentEnd, options.interval, options.count);
+}

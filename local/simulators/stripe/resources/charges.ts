@@ -5,6 +5,7 @@ import type { Route } from '../router.ts';
 import { createdFilter } from '../world.ts';
 import { applyChanges, pathId, retrieve } from './common.ts';
 
+/** The `/v1/charges` routes; charges are made only by confirming PaymentIntents. */
 export function chargeRoutes(): Route[] {
   return [
     { method: 'GET', path: '/v1/charges/:id', handle: retrieve('charge') },

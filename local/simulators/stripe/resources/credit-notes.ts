@@ -1,8 +1,7 @@
 /** `/v1/credit_notes`: create, retrieve, update (memo, metadata), void, list, lines. */
+import { type CreditLineInput, creditNoteLines } from '../billing/invoice-credit-lines.ts';
 import {
-  type CreditLineInput,
   type CreditNoteInput,
-  creditNoteLines,
   issueCreditNote,
   voidCreditNote,
 } from '../billing/invoice-credit-notes.ts';

@@ -1,12 +1,17 @@
 /** `/v1/customers`: create, retrieve, update, delete, list; their events. */
 import type Stripe from 'stripe';
-import { cardAttachFailure, cardError, resolvePaymentMethod } from '../billing/instruments.ts';
-import { invalidParam } from '../errors.ts';
+import {
+  cardAttachFailure,
+  cardError,
+  isPaymentMethodSpent,
+  resolvePaymentMethod,
+} from '../billing/instruments.ts';
+import { invalidParam, invalidState } from '../errors.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import type { Route } from '../router.ts';
 import { customerShape } from '../shapes/core.ts';
 import { createdFilter, newId, type StripeRecord, type World } from '../world.ts';
-import { applyChanges, deletedObject, pathId, retrieve } from './common.ts';
+import { applyChanges, deletedObject, pathId } from './common.ts';
 import { attachPaymentMethod } from './payment-methods.ts';
 
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
@@ -61,6 +66,14 @@ function createCustomer(world: World, params: Params): StripeRecord {
   const resolved = paymentMethod
     ? resolvePaymentMethod(world, paymentMethod, 'payment_method')
     : undefined;
+  if (resolved && resolved.customer !== null) {
+    throw invalidState('The payment method you provided has already been attached to a customer.');
+  }
+  if (resolved && isPaymentMethodSpent(world, resolved.id)) {
+    throw invalidState(
+      'This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.',
+    );
+  }
   const attachFailure = resolved ? cardAttachFailure(resolved) : undefined;
   if (attachFailure) throw cardError(attachFailure);
   if (fields.defaultPaymentMethod && fields.defaultPaymentMethod !== paymentMethod) {
@@ -164,7 +177,18 @@ export function customerRoutes(): Route[] {
       path: '/v1/customers',
       handle: ({ world, params }) => createCustomer(world, params),
     },
-    { method: 'GET', path: '/v1/customers/:id', handle: retrieve('customer') },
+    {
+      method: 'GET',
+      path: '/v1/customers/:id',
+      handle: (request) => {
+        request.params.done();
+        // A deleted customer is still retrievable: Stripe answers its id with `deleted: true`.
+        const id = pathId(request);
+        const found = request.world.find(id);
+        if (found?.object === 'customer' && found.deleted === true) return deletedObject(found);
+        return request.world.get('customer', id);
+      },
+    },
     {
       method: 'POST',
       path: '/v1/customers/:id',

@@ -1,6 +1,7 @@
 /**
  * `/v1/events` (list with `created`, `type` with `*` wildcards, `types[]`, pagination; only the
  * last 30 days, as on Stripe) and `/v1/webhook_endpoints`, whose secret is shown only on create.
+ * Webhook endpoints emit no events: Stripe has no `webhook_endpoint.*` event types.
  */
 import { invalidParam, resourceMissing } from '../errors.ts';
 import { mergeMetadata } from '../form.ts';
@@ -8,7 +9,17 @@ import type { Route } from '../router.ts';
 import { newWebhookSecret } from '../secrets.ts';
 import { endpointWants } from '../webhooks.ts';
 import { createdFilter, EVENT_RETENTION_SECONDS } from '../world.ts';
-import { applyChanges, deletedObject, pathId, retrieve } from './common.ts';
+import { deletedObject, pathId, retrieve } from './common.ts';
+
+/** Stripe's 400 for an endpoint URL that is not http(s). */
+function checkUrl(url: string | undefined): void {
+  if (url === undefined || /^https?:\/\//.test(url)) return;
+  throw invalidParam(
+    'url',
+    'Invalid URL: URL must be publicly accessible and use http(s).',
+    'url_invalid',
+  );
+}
 
 function typeMatches(pattern: string, type: string): boolean {
   return endpointWants([pattern], type);
@@ -71,12 +82,7 @@ export function eventRoutes(): Route[] {
         const description = params.string('description');
         params.string('api_version');
         params.done();
-        if (!/^https?:\/\//.test(url))
-          throw invalidParam(
-            'url',
-            'Invalid URL: URL must be publicly accessible and use http(s).',
-            'url_invalid',
-          );
+        checkUrl(url);
         const secret = newWebhookSecret();
         const endpoint = world.addWebhookEndpoint({
           url,
@@ -106,21 +112,21 @@ export function eventRoutes(): Route[] {
         const metadata = params.metadata();
         const description = params.string('description');
         params.done();
-        applyChanges(
-          world,
-          endpoint,
-          {
-            url,
-            enabled_events: enabledEvents,
-            status: disabled === undefined ? undefined : disabled ? 'disabled' : 'enabled',
-            metadata:
-              metadata === undefined
-                ? undefined
-                : mergeMetadata(endpoint.metadata as Record<string, string>, metadata),
-            description,
-          },
-          'webhook_endpoint.updated',
-        );
+        checkUrl(url);
+        // Stripe has no `webhook_endpoint.updated` event: the change is applied silently.
+        const changes: Record<string, unknown> = {
+          url,
+          enabled_events: enabledEvents,
+          status: disabled === undefined ? undefined : disabled ? 'disabled' : 'enabled',
+          metadata:
+            metadata === undefined
+              ? undefined
+              : mergeMetadata(endpoint.metadata as Record<string, string>, metadata),
+          description,
+        };
+        for (const [field, value] of Object.entries(changes)) {
+          if (value !== undefined) endpoint[field] = value;
+        }
         world.syncWebhookEndpoint(endpoint);
         return endpoint;
       },

@@ -6,6 +6,7 @@ import type { Route } from '../router.ts';
 import type { World } from '../world.ts';
 import { catalogRoutes } from './catalog.ts';
 import { chargeRoutes } from './charges.ts';
+import { couponRoutes } from './coupons.ts';
 import { creditNoteRoutes } from './credit-notes.ts';
 import { customerRoutes } from './customers.ts';
 import { eventRoutes } from './events.ts';
@@ -23,6 +24,7 @@ export function allRoutes(world: World): Route[] {
   return [
     ...customerRoutes(),
     ...catalogRoutes(),
+    ...couponRoutes(),
     ...paymentMethodRoutes(world),
     ...paymentIntentRoutes(),
     ...chargeRoutes(),

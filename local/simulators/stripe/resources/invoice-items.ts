@@ -1,7 +1,7 @@
 /** `/v1/invoiceitems`: create, retrieve, update, delete, list; their events. */
-import { type DiscountSpec, readDiscounts } from '../billing/discounts.ts';
+import { checkCurrency } from '../billing/currency.ts';
+import { checkDiscountSpecs, type DiscountSpec, readDiscounts } from '../billing/discounts.ts';
 import {
-  checkDiscountSpecs,
   createItem,
   deleteItem,
   editableInvoice,
@@ -138,7 +138,8 @@ function create(world: World, params: Params): StripeRecord {
         `The subscription ${subscriptionId} belongs to another customer.`,
       );
   }
-  checkDiscountSpecs(world, discountSpecs);
+  checkCurrency(world, { customer: customer.id, currency, param: 'currency' });
+  checkDiscountSpecs(world, discountSpecs, { param: 'discounts', currency, customer: customer.id });
   const at = world.timeFor(customer.id);
   const price = priceFor(world, priceId, priceData, at);
   return createItem(world, {
@@ -176,7 +177,11 @@ function update(world: World, item: StripeRecord, params: Params): StripeRecord 
   }
   editableInvoice(world, item);
   checkPrice(world, priceId, priceData);
-  checkDiscountSpecs(world, discounts ?? undefined);
+  checkDiscountSpecs(world, discounts ?? undefined, {
+    param: 'discounts',
+    currency: item.currency as string,
+    customer: item.customer as string,
+  });
   const price = priceFor(world, priceId, priceData, world.timeFor(item.customer as string));
   const changes: ItemChanges = {
     ...(amount === undefined ? {} : { amount }),
@@ -219,7 +224,7 @@ function list(world: World, params: Params): unknown {
   return page;
 }
 
-/** Invoice items. */
+/** The `/v1/invoiceitems` routes (pending items, and items on draft invoices). */
 export function invoiceItemRoutes(): Route[] {
   const itemOf = (world: World, id: string) => world.get('invoiceitem', id);
   return [

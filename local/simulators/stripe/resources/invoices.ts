@@ -3,20 +3,15 @@
  * mark_uncollectible, send; lines, update_lines, add_lines, remove_lines) and
  * `/v1/invoice_payments`. The billing engine behind them is in billing/invoicing.ts.
  */
-import { isTestToken } from '../billing/instruments.ts';
 import {
+  assertPayable,
   markUncollectible,
   NO_PAYMENT_METHOD,
   paymentError,
   send,
 } from '../billing/invoice-lifecycle.ts';
-import {
-  addLines,
-  readLineUpdate,
-  removeLines,
-  updateLine,
-  updateLines,
-} from '../billing/invoice-line-updates.ts';
+import { readLineUpdate } from '../billing/invoice-line-checks.ts';
+import { addLines, removeLines, updateLine, updateLines } from '../billing/invoice-line-updates.ts';
 import { linesOf, pageInOrder } from '../billing/invoice-lines.ts';
 import { defaultPaymentMethod, followPaymentIntents } from '../billing/invoice-payments.ts';
 import {
@@ -26,8 +21,9 @@ import {
   render,
   updateRequest,
 } from '../billing/invoice-requests.ts';
+import { missing } from '../billing/invoice-taxes.ts';
 import { finalizeInvoice, payInvoice, voidInvoice } from '../billing/invoicing.ts';
-import { invalidState, missingParam, STRIPE_ERROR_TYPES, StripeApiError } from '../errors.ts';
+import { missingParam, STRIPE_ERROR_TYPES, StripeApiError } from '../errors.ts';
 import type { Params } from '../form.ts';
 import type { Route, SimRequest } from '../router.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
@@ -39,6 +35,10 @@ function invoiceOf(request: SimRequest): StripeRecord {
   return request.world.get('invoice', pathId(request));
 }
 
+/**
+ * `POST /v1/invoices/:id/pay`: a paid or void invoice, a missing or unusable payment method are
+ * 400s that change nothing (a draft stays a draft); a decline is Stripe's 402.
+ */
 function pay(world: World, invoice: StripeRecord, params: Params): StripeRecord {
   const method = params.string('payment_method');
   const paidOutOfBand = params.boolean('paid_out_of_band') ?? false;
@@ -46,12 +46,7 @@ function pay(world: World, invoice: StripeRecord, params: Params): StripeRecord 
   params.boolean('forgive');
   params.string('mandate');
   params.done();
-  if (invoice.status === 'paid') throw invalidState('Invoice is already paid');
-  if (invoice.status === 'void')
-    throw invalidState('This invoice has been voided and can no longer be paid.');
-  if (method !== undefined && !isTestToken(method)) {
-    world.get('payment_method', method, { param: 'payment_method', noun: 'PaymentMethod' });
-  }
+  assertPayable(invoice);
   const due = (invoice.amount_remaining as number) > 0;
   if (!paidOutOfBand && due && method === undefined && !defaultPaymentMethod(world, invoice)) {
     throw new StripeApiError({
@@ -97,11 +92,6 @@ const ACTIONS: Record<string, Handler> = {
     return invoice;
   },
 };
-
-function missing(params: Params, key: string): never {
-  params.requiredString(key);
-  throw new Error(`unreachable: ${key} is present`);
-}
 
 /** `update_lines`, `add_lines` and `remove_lines`: all lines checked, then one invoice.updated. */
 function lineAction(action: 'update_lines' | 'add_lines' | 'remove_lines'): Handler {

@@ -15,13 +15,14 @@ import {
   typesFor,
 } from '../billing/intent-params.ts';
 import { checkPaymentMethodFor, optionsFor, unexpectedState } from '../billing/intent-rules.ts';
+import { invoiceOfIntent } from '../billing/invoice-payments.ts';
 import {
   type ConfirmInput,
   cancelPaymentIntent,
   confirmPaymentIntent,
   createPaymentIntent,
 } from '../billing/payments.ts';
-import { invalidParam } from '../errors.ts';
+import { invalidParam, invalidState } from '../errors.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import type { Route } from '../router.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
@@ -36,6 +37,27 @@ const CANCELLATION_REASONS = [
   'requested_by_customer',
   'abandoned',
 ] as const;
+
+/**
+ * Refuses (400) what Stripe does not let the PaymentIntent API do to an intent an invoice opened:
+ * canceling it (void the invoice instead) or changing what it collects (amount, currency,
+ * customer), which the invoice decides. Confirming it stays allowed, as on Stripe (a customer
+ * completing the payment of a subscription's first invoice, for one).
+ */
+function refuseForInvoice(
+  world: World,
+  intent: StripeRecord,
+  action: 'cancel' | 'amount' | 'currency' | 'customer',
+): void {
+  const owner = invoiceOfIntent(world, intent.id)?.invoice;
+  if (owner === undefined) return;
+  throw invalidState(
+    action === 'cancel'
+      ? `You cannot cancel this PaymentIntent because it was created by an invoice (${owner.id}). Void the invoice instead.`
+      : `You cannot update the ${action} of this PaymentIntent because it was created by an invoice (${owner.id}). Update the invoice instead.`,
+    action === 'cancel' ? undefined : action,
+  );
+}
 
 /** Confirms; a decline becomes the 402 card error with the charge, intent and payment method. */
 function confirmOrThrow(world: World, intent: StripeRecord, input: ConfirmInput): void {
@@ -140,6 +162,13 @@ function update(world: World, id: string, params: Params): StripeRecord {
       `You cannot update this PaymentIntent because it has a status of ${intent.status}. Updates are only allowed when the status is one of ${UPDATABLE.join(', ')}.`,
     );
   }
+  for (const [key, value] of [
+    ['amount', amount],
+    ['currency', currency],
+    ['customer', customer],
+  ] as const) {
+    if (value !== undefined) refuseForInvoice(world, intent, key);
+  }
   if (amount !== undefined || currency !== undefined) {
     checkAmount(amount ?? intent.amount, currency ?? intent.currency);
   }
@@ -187,13 +216,11 @@ function confirm(world: World, id: string, params: Params): StripeRecord {
   const setupFutureUsage = params.enum('setup_future_usage', SETUP_FUTURE_USAGE);
   const receiptEmail = params.string('receipt_email');
   params.done();
-  if (allowed !== undefined && UPDATABLE.includes(intent.status)) {
-    intent.payment_method_types = typesFor(allowed, intent.currency);
-    intent.payment_method_options = optionsFor(intent.payment_method_types);
-  }
-  if (receiptEmail !== undefined) intent.receipt_email = receiptEmail || null;
+  // Written by the confirmation itself, once it is known to be valid (a 400 changes nothing).
   confirmOrThrow(world, intent, {
     paymentMethod: paymentMethod ?? null,
+    ...(allowed === undefined ? {} : { paymentMethodTypes: typesFor(allowed, intent.currency) }),
+    ...(receiptEmail === undefined ? {} : { receiptEmail: receiptEmail || null }),
     ...(confirmParams.offSession === undefined ? {} : { offSession: confirmParams.offSession }),
     returnUrl: confirmParams.returnUrl ?? null,
     ...(setupFutureUsage ? { setupFutureUsage } : {}),
@@ -201,6 +228,7 @@ function confirm(world: World, id: string, params: Params): StripeRecord {
   return intent;
 }
 
+/** The `/v1/payment_intents` routes (create, retrieve, update, confirm, cancel, list). */
 export function paymentIntentRoutes(): Route[] {
   return [
     {
@@ -234,6 +262,7 @@ export function paymentIntentRoutes(): Route[] {
         const reason = request.params.enum('cancellation_reason', CANCELLATION_REASONS);
         request.params.done();
         const intent = request.world.get('payment_intent', pathId(request), NOUN);
+        refuseForInvoice(request.world, intent, 'cancel');
         cancelPaymentIntent(request.world, intent, reason);
         return intent;
       },

@@ -1,14 +1,8 @@
 /**
  * `/v1/payment_methods`: create (cards from test tokens, US bank accounts from their details),
  * retrieve, update, attach (payment_method.attached), detach (payment_method.detached) and list,
- * and `/v1/customers/:customer/payment_methods`.
- *
- * CONTRACT (used by customers, invoicing and payments): `attachPaymentMethod` resolves Stripe's
- * test tokens (`pm_card_visa`, `pm_card_mastercard`, `pm_card_chargeCustomerFail`, …) to a new
- * PaymentMethod, attaches it (payment_method.attached) and returns it. Like Stripe, attaching a
- * card that always declines (`pm_card_visa_chargeDeclined`, …; not `pm_card_chargeCustomerFail`)
- * fails with a 402 card error, and a payment method detached or already used without a customer
- * cannot be attached again.
+ * and `/v1/customers/:customer/payment_methods`. Customers attach through `attachPaymentMethod`
+ * too (`payment_method` on create, `invoice_settings[default_payment_method]`).
  */
 import type Stripe from 'stripe';
 import {
@@ -33,6 +27,13 @@ const NOUN = 'PaymentMethod';
 const TYPES = ['card', 'us_bank_account'] as const;
 const ALLOW_REDISPLAY = ['always', 'limited', 'unspecified'] as const;
 
+/**
+ * Attaches a payment method, or a test token (`pm_card_visa`, `pm_usBankAccount_success`, …)
+ * turned into a new one, to a customer (payment_method.attached) and returns it; already
+ * attached to that customer, it is returned as it is. As on Stripe, a card that always declines
+ * (`pm_card_visa_chargeDeclined`, …; not `pm_card_chargeCustomerFail`) fails with a 402 card
+ * error, and one attached elsewhere, detached or used without a customer is a 400.
+ */
 export function attachPaymentMethod(
   world: World,
   idOrToken: string,
@@ -193,6 +194,7 @@ function listFor(world: World, params: Params, url: string, customer: string | u
   return list;
 }
 
+/** The `/v1/payment_methods` and `/v1/customers/:customer/payment_methods` routes. */
 export function paymentMethodRoutes(_world: World): Route[] {
   return [
     {

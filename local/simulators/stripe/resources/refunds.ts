@@ -12,6 +12,7 @@ import { applyChanges, pathId } from './common.ts';
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
+/** The `/v1/refunds` and `/v1/charges/:charge/refunds` routes. */
 export function refundRoutes(): Route[] {
   return [
     {

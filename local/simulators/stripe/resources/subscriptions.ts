@@ -4,21 +4,18 @@
  * cancel, retrieve, list.
  */
 import type Stripe from 'stripe';
-import { createDiscounts, readDiscounts } from '../billing/discounts.ts';
-import { createInvoice, finalizeInvoice, payInvoice } from '../billing/invoicing.ts';
+import { readDiscounts } from '../billing/discounts.ts';
+import { type ItemChange, updateSubscription } from '../billing/subscription-changes.ts';
+import { followInvoices } from '../billing/subscription-status.ts';
 import {
-  buildItems,
   cancelSubscription,
-  checkItems,
   createSubscription,
-  followInvoices,
   type ItemSpec,
   PAYMENT_BEHAVIORS,
   PRORATION_BEHAVIORS,
-  prorateChange,
 } from '../billing/subscriptions.ts';
 import { SECONDS_PER_DAY } from '../billing/time.ts';
-import { invalidParam, invalidState } from '../errors.ts';
+import { invalidParam } from '../errors.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import type { Route } from '../router.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
@@ -110,14 +107,6 @@ function create(world: World, params: Params): StripeRecord {
   });
 }
 
-interface ItemChange {
-  id?: string;
-  price?: string;
-  quantity?: number;
-  deleted: boolean;
-  discounts?: ReturnType<typeof readDiscounts>;
-}
-
 function readItemChanges(params: Params): ItemChange[] | undefined {
   return params.objects('items', { max: 20 })?.map((item) => {
     const change: ItemChange = { deleted: item.boolean('deleted') ?? false };
@@ -137,7 +126,7 @@ function readItemChanges(params: Params): ItemChange[] | undefined {
 function update(world: World, id: string, params: Params): StripeRecord {
   const subscription = world.get('subscription', id);
   const customer = subscription.customer as string;
-  const changes = readItemChanges(params);
+  const items = readItemChanges(params);
   const proration = params.enum('proration_behavior', PRORATION_BEHAVIORS) ?? 'create_prorations';
   const cancelAtPeriodEnd = params.boolean('cancel_at_period_end');
   const defaultPaymentMethod = paymentMethodParam(world, params, customer);
@@ -145,143 +134,24 @@ function update(world: World, id: string, params: Params): StripeRecord {
   const metadata = params.metadata();
   const description = params.string('description');
   const trialEnd =
-    params.kind('trial_end') === 'string' && params.isEmpty('trial_end')
-      ? undefined
-      : params.string('trial_end');
+    params.kind('trial_end') === 'string' && params.string('trial_end') === 'now'
+      ? 'now'
+      : params.integer('trial_end');
   params.enum('payment_behavior', PAYMENT_BEHAVIORS);
   params.integer('proration_date');
   params.done();
-  if (subscription.status === 'canceled') {
-    if (changes || cancelAtPeriodEnd !== undefined || defaultPaymentMethod !== undefined) {
-      throw invalidState(
-        'A canceled subscription can only update its cancellation_details and metadata.',
-      );
-    }
-  }
-  const at = world.timeFor(customer);
-  const items = (subscription.items as { data: StripeRecord[] }).data;
-  const before = structuredClone(subscription);
-  const removed: StripeRecord[] = [];
-  const added: StripeRecord[] = [];
-  if (changes) {
-    const next = [...items];
-    const specs: ItemSpec[] = [];
-    changes.forEach((change, index) => {
-      const existing = change.id ? next.find((i) => i.id === change.id) : undefined;
-      if (change.id && existing === undefined) {
-        throw invalidParam(
-          `items[${index}][id]`,
-          `No such subscription item: '${change.id}'`,
-          'resource_missing',
-        );
-      }
-      if (
-        existing &&
-        (change.deleted || change.price !== undefined || change.quantity !== undefined)
-      ) {
-        removed.push(structuredClone(existing));
-      }
-      if (existing && change.deleted) {
-        next.splice(next.indexOf(existing), 1);
-        world.remove(existing.id);
-        return;
-      }
-      if (existing) {
-        if (change.price)
-          existing.price = structuredClone(
-            world.get('price', change.price, { param: `items[${index}][price]` }),
-          );
-        if (change.quantity !== undefined) existing.quantity = change.quantity;
-        if (change.discounts)
-          existing.discounts = createDiscounts(
-            world,
-            change.discounts,
-            { customer, subscription: id, subscriptionItem: existing.id },
-            { at, param: `items[${index}][discounts]` },
-          );
-        added.push(existing);
-        return;
-      }
-      if (change.price === undefined)
-        throw invalidParam(
-          `items[${index}][price]`,
-          'Missing required param: items[price].',
-          'parameter_missing',
-        );
-      specs.push({
-        price: change.price,
-        quantity: change.quantity ?? 1,
-        ...(change.discounts ? { discounts: change.discounts } : {}),
-      });
-    });
-    const period = {
-      start: items[0]?.current_period_start as number,
-      end: items[0]?.current_period_end as number,
-    };
-    const fresh = buildItems(world, { id, customer }, specs, period, at);
-    added.push(...fresh);
-    next.push(...fresh);
-    checkItems(
-      world,
-      next.map((i) => ({ price: (i.price as { id: string }).id, quantity: i.quantity as number })),
-    );
-    (subscription.items as { data: StripeRecord[] }).data = next;
-  }
-  if (cancelAtPeriodEnd !== undefined) {
-    subscription.cancel_at_period_end = cancelAtPeriodEnd;
-    subscription.cancel_at = cancelAtPeriodEnd ? (items[0]?.current_period_end ?? null) : null;
-    subscription.canceled_at = cancelAtPeriodEnd ? at : null;
-    subscription.cancellation_details = {
-      comment: null,
-      feedback: null,
-      reason: cancelAtPeriodEnd ? 'cancellation_requested' : null,
-    };
-  }
-  if (defaultPaymentMethod !== undefined)
-    subscription.default_payment_method = defaultPaymentMethod || null;
-  if (discounts)
-    subscription.discounts = createDiscounts(
-      world,
-      discounts,
-      { customer, subscription: id },
-      { at, param: 'discounts' },
-    );
-  if (metadata !== undefined)
-    subscription.metadata = mergeMetadata(
-      subscription.metadata as Record<string, string>,
-      metadata,
-    );
-  if (description !== undefined) subscription.description = description || null;
-  if (trialEnd === 'now' && subscription.status === 'trialing') subscription.trial_end = at;
-  const previous: Record<string, unknown> = {};
-  for (const key of Object.keys(subscription)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(subscription[key]))
-      previous[key] = before[key];
-  }
-  if (Object.keys(previous).length > 0)
-    world.emit('customer.subscription.updated', subscription, previous);
-  const billable = ['active', 'past_due'].includes(subscription.status as string);
-  if ((removed.length > 0 || added.length > 0) && proration !== 'none' && billable) {
-    prorateChange(world, subscription, { removed, added, at });
-    if (proration === 'always_invoice') {
-      const invoice = createInvoice(world, {
-        customer,
-        subscription: id,
-        billingReason: 'subscription_update',
-        currency: subscription.currency as string,
-        includePendingItems: true,
-        defaultPaymentMethod: subscription.default_payment_method as string | null,
-        autoAdvance: true,
-        at,
-      });
-      subscription.latest_invoice = invoice.id;
-      finalizeInvoice(world, invoice);
-      if (invoice.status === 'open' && subscription.collection_method === 'charge_automatically') {
-        payInvoice(world, invoice, { offSession: true });
-      }
-    }
-  }
-  return subscription;
+  return updateSubscription(world, subscription, {
+    proration,
+    ...(items ? { items } : {}),
+    ...(cancelAtPeriodEnd === undefined ? {} : { cancelAtPeriodEnd }),
+    ...(defaultPaymentMethod === undefined ? {} : { defaultPaymentMethod }),
+    ...(discounts ? { discounts } : {}),
+    ...(metadata === undefined
+      ? {}
+      : { metadata: mergeMetadata(subscription.metadata as Record<string, string>, metadata) }),
+    ...(description === undefined ? {} : { description }),
+    ...(trialEnd === undefined ? {} : { trialEnd }),
+  });
 }
 
 /** Subscriptions and subscription items; registers how subscriptions follow their invoices. */

@@ -4,7 +4,6 @@
  * background and becomes `ready` (test_helpers.test_clock.ready), as on Stripe: poll it.
  */
 import { advanceClockTo } from '../billing/renewals.ts';
-import { startDueSchedules } from '../billing/schedules.ts';
 import { invalidParam, invalidState } from '../errors.ts';
 import type { Route } from '../router.ts';
 import { testClockShape } from '../shapes/platform.ts';
@@ -74,9 +73,14 @@ export function testClockRoutes(world: World): Route[] {
         const to = request.params.requiredInteger('frozen_time', { min: 0 });
         request.params.done();
         const clock = world.get(CLOCK, pathId(request), { noun: 'test clock' });
-        if (clock.status !== 'ready') {
+        if (clock.status === 'advancing') {
           throw invalidState(
             'The test clock is currently advancing. Wait until it is ready before advancing it again.',
+          );
+        }
+        if (clock.status === 'internal_failure') {
+          throw invalidState(
+            'The test clock failed while advancing. Delete it and create a new one.',
           );
         }
         if (to <= (clock.frozen_time as number)) {
@@ -89,17 +93,16 @@ export function testClockRoutes(world: World): Route[] {
         clock.status_details = { advancing: { target_frozen_time: to } };
         world.emit('test_helpers.test_clock.advancing', clock);
         world.later(10, () => {
-          const customers = new Set(
-            world
-              .all('customer')
-              .filter((c) => c.test_clock === clock.id)
-              .map((c) => c.id),
-          );
-          startDueSchedules(world, customers, to);
-          advanceClockTo(world, clock, to);
-          clock.status = 'ready';
-          clock.status_details = {};
-          world.emit('test_helpers.test_clock.ready', clock);
+          // A failure inside leaves the clock in internal_failure, as Stripe's do, never advancing.
+          let status: 'ready' | 'internal_failure' = 'internal_failure';
+          try {
+            advanceClockTo(world, clock, to);
+            status = 'ready';
+          } finally {
+            clock.status = status;
+            clock.status_details = {};
+            world.emit(`test_helpers.test_clock.${status}`, clock);
+          }
         });
         return clock;
       },

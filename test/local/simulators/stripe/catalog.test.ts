@@ -62,14 +62,17 @@ describe('customers', () => {
       metadata: { plan: '' },
     });
     const deleted = await stripe.customers.del(created.id);
-    const gone = await failure(stripe.customers.retrieve(created.id));
+    const gone = await stripe.customers.retrieve(created.id);
+    const updateGone = await failure(stripe.customers.update(created.id, { name: 'Again' }));
 
     // Assess
     expect(created).toMatchObject({ object: 'customer', ...fields });
     expect(retrieved).toEqual(created);
     expect(updated).toMatchObject({ id: created.id, name: 'Jenny Rosen', metadata: {} });
     expect(deleted).toEqual({ id: created.id, object: 'customer', deleted: true });
-    expect(gone).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    // Stripe still answers a deleted customer's id, with only `deleted: true`; it cannot change.
+    expect(gone).toEqual({ id: created.id, object: 'customer', deleted: true });
+    expect(updateGone).toMatchObject({ statusCode: 404, code: 'resource_missing' });
     const [updateEvent] = await eventsAbout(created.id, 'customer.updated');
     expect(updateEvent?.data.previous_attributes).toEqual({
       name: 'Jenny',

@@ -57,6 +57,14 @@ describe('decodeForm', () => {
     ['a key that starts with a bracket, kept as is', '[x]=1', { '[x]': '1' }],
     ['text after the brackets, kept as is', 'a[b]c=1', { 'a[b]c': '1' }],
     ['invalid percent-encoding, kept literally', 'name=%zz&x%=1', { name: '%zz', 'x%': '1' }],
+    ['sparse indexes, closed up in order', 'expand[7]=b&expand[3]=a', { expand: ['a', 'b'] }],
+    ['a sparse list of objects', 'items[2][price]=p', { items: [{ price: 'p' }] }],
+    ['sparse nested lists', 'a[1][b][4]=x&a[1][b][2]=y', { a: [{ b: ['y', 'x'] }] }],
+    [
+      'a key deeper than 32 levels, kept as is',
+      `a${'[b]'.repeat(40)}=1`,
+      { [`a${'[b]'.repeat(40)}`]: '1' },
+    ],
   ])('decodes %s', (_, query, expected) => {
     // Act
     const decoded = decodeForm(query);

@@ -48,6 +48,17 @@ async function eventsOf(act: () => Promise<unknown>): Promise<string[]> {
     .map((e) => e.type as string);
 }
 
+/** Polls `check` until it gives a value (every 10 ms, for at most 5 s). */
+async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('timed out waiting for the state to change');
+}
+
 function customer(params: Stripe.CustomerCreateParams = {}) {
   return stripe.customers.create({
     email: 'jenny@example.com',
@@ -157,12 +168,36 @@ describe('paying', () => {
 
     // Act
     const processing = await stripe.invoices.pay(invoice.id);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const settled = await stripe.invoices.retrieve(invoice.id);
+    const settled = await until(async () => {
+      const current = await stripe.invoices.retrieve(invoice.id);
+      return current.status === 'paid' ? current : undefined;
+    });
 
     // Assess
     expect(processing).toMatchObject({ status: 'open', amount_paid: 0 });
     expect(settled).toMatchObject({ status: 'paid', amount_paid: 3_000 });
+  });
+
+  it('refuses an unusable payment method before finalizing a draft: no change, no event', async () => {
+    // Prepare
+    const jenny = await customer();
+    const other = await customer();
+    const otherCard = other.invoice_settings.default_payment_method as string;
+    const invoice = await draft(jenny.id);
+    const before = await stripe.invoices.retrieve(invoice.id);
+
+    // Act
+    const count = sim.world.allEvents().length;
+    const refused = await rejection(stripe.invoices.pay(invoice.id, { payment_method: otherCard }));
+    const events = sim.world.allEvents().slice(count);
+    const after = await stripe.invoices.retrieve(invoice.id);
+
+    // Assess
+    expect([refused.statusCode, refused.param]).toEqual([400, 'payment_method']);
+    expect(refused.message).toContain('belongs to a different Customer');
+    expect(events).toEqual([]);
+    expect(after).toEqual(before);
+    expect(after).toMatchObject({ status: 'draft', number: null, attempt_count: 0 });
   });
 
   it('finalizes an invoice with nothing due straight to paid', async () => {

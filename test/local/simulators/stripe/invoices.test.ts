@@ -111,6 +111,7 @@ describe('a one-off invoice', () => {
     // Assess
     expect(events).toEqual([
       'invoice.created',
+      'customer.updated',
       'invoiceitem.created',
       'invoice.updated',
       'invoiceitem.created',

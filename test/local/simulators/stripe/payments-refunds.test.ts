@@ -5,7 +5,7 @@
  */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundPayment } from '../../../../local/simulators/stripe/billing/payments.ts';
+import { refundPayment } from '../../../../local/simulators/stripe/billing/refunds.ts';
 import {
   type StripeSimulator,
   startStripeSimulator,

@@ -174,6 +174,22 @@ describe('deliveries', () => {
   });
 });
 
+describe('webhook endpoints', () => {
+  it('applies an update silently: Stripe has no webhook_endpoint.updated event', async () => {
+    // Prepare
+    const { stripe } = await setup({ endpoint: false });
+    const url = 'http://127.0.0.1:9/hook';
+    const endpoint = await stripe.webhookEndpoints.create({ url, enabled_events: ['*'] });
+
+    // Act
+    const updated = await stripe.webhookEndpoints.update(endpoint.id, { description: 'Renamed' });
+
+    // Assess
+    expect(updated.description).toBe('Renamed');
+    expect((await stripe.events.list()).data.map((e) => e.type)).toEqual([]);
+  });
+});
+
 describe('chaos', () => {
   it('delivers every event twice with duplicateRate 1', async () => {
     // Prepare
