@@ -1,17 +1,7 @@
-/** Runs the Stripe simulator's scenarios from tests: an SDK client and a scenario context. */
-import Stripe from 'stripe';
+/** Runs the Stripe simulator's scenarios from tests: a scenario context on an SDK client. */
 import type { ScenarioContext } from '../../local/simulators/stripe/scenarios/types.ts';
 import type { StripeSimulator } from '../../local/simulators/stripe/server.ts';
-
-/** The official SDK pointed at a simulator, without retries (tests see every answer). */
-export function simulatorClient(sim: StripeSimulator): Stripe {
-  return new Stripe('sk_test_switchyard_tests', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-}
+import { pollUntil, simulatorClient } from './simulator.ts';
 
 /** A scenario context on a simulator; `log` lines are collected, not printed. */
 export function scenarioContext(sim: StripeSimulator, lines: string[] = []): ScenarioContext {
@@ -19,14 +9,7 @@ export function scenarioContext(sim: StripeSimulator, lines: string[] = []): Sce
     stripe: simulatorClient(sim),
     simulated: true,
     log: (line) => lines.push(line),
-    async until(what, check, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    until: (what, check, timeoutMs = 20_000) =>
+      pollUntil(check, { timeoutMs, intervalMs: 50, what }),
   };
 }

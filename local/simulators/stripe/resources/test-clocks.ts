@@ -4,6 +4,8 @@
  * background and becomes `ready` (test_helpers.test_clock.ready), as on Stripe: poll it.
  */
 import { advanceClockTo } from '../billing/renewals.ts';
+import { itemsOf } from '../billing/subscriptions.ts';
+import { addInterval, type Interval } from '../billing/time.ts';
 import { invalidParam, invalidState } from '../errors.ts';
 import type { Route } from '../router.ts';
 import { testClockShape } from '../shapes/platform.ts';
@@ -13,6 +15,24 @@ import { deletedObject, pathId, retrieve } from './common.ts';
 const CLOCK = 'test_helpers.test_clock';
 /** How long a test clock lives when not deleted (Stripe deletes it after 30 days). */
 const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
+
+/**
+ * How far a clock may go in one advance, as Stripe limits it: two intervals of the shortest
+ * subscription on the clock, or two years when there is none.
+ */
+function advanceLimit(world: World, clockId: string, from: number): number {
+  const limits = world
+    .all('subscription')
+    .filter((s) => s.test_clock === clockId && s.status !== 'canceled')
+    .flatMap((s) => itemsOf(s))
+    .map((item) => {
+      const recurring = (
+        item.price as { recurring: { interval: Interval; interval_count: number } }
+      ).recurring;
+      return addInterval(from, recurring.interval, 2 * recurring.interval_count);
+    });
+  return Math.min(addInterval(from, 'year', 2), ...limits);
+}
 
 /** Test clocks. */
 export function testClockRoutes(world: World): Route[] {
@@ -87,6 +107,13 @@ export function testClockRoutes(world: World): Route[] {
           throw invalidParam(
             'frozen_time',
             'The new frozen_time must be after the current frozen_time of the test clock.',
+          );
+        }
+        const limit = advanceLimit(world, clock.id, clock.frozen_time as number);
+        if (to > limit) {
+          throw invalidParam(
+            'frozen_time',
+            `Cannot advance more than two intervals of the shortest subscription on this test clock (or two years without one): advance to ${limit} or earlier, then again.`,
           );
         }
         clock.status = 'advancing';

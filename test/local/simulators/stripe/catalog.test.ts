@@ -5,45 +5,23 @@
  */
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useSimulator, wire } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0 });
-  stripe = simulatorClient(sim);
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
+const t = useSimulator();
 
 const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
-const wire = (object: unknown) => JSON.parse(JSON.stringify(object)) as unknown;
 
 /** The events of `type` about the object with this id, newest first. */
 async function eventsAbout(id: string, type: string) {
-  const { data } = await stripe.events.list({ type, limit: 100 });
+  const { data } = await t.stripe.events.list({ type, limit: 100 });
   return data.filter((e) => (e.data.object as { id?: string }).id === id);
 }
 
-/** What the SDK throws for a call that must fail. */
-async function failure(promise: Promise<unknown>) {
-  const error: unknown = await promise.catch((e: unknown) => e);
-  if (error instanceof Stripe.errors.StripeError) return error;
-  throw new Error(`expected a StripeError, got ${String(error)}`);
-}
-
-const newProduct = (name = unique('Product ')) => stripe.products.create({ name });
+const newProduct = (name = unique('Product ')) => t.stripe.products.create({ name });
 const newCoupon = (params: Partial<Stripe.CouponCreateParams> = {}) =>
-  stripe.coupons.create({ percent_off: 25, duration: 'once', ...params });
+  t.stripe.coupons.create({ percent_off: 25, duration: 'once', ...params });
 
 describe('customers', () => {
   it('creates, retrieves, updates and deletes a customer, with their events', async () => {
@@ -55,15 +33,15 @@ describe('customers', () => {
     };
 
     // Act
-    const created = await stripe.customers.create(fields);
-    const retrieved = await stripe.customers.retrieve(created.id);
-    const updated = await stripe.customers.update(created.id, {
+    const created = await t.stripe.customers.create(fields);
+    const retrieved = await t.stripe.customers.retrieve(created.id);
+    const updated = await t.stripe.customers.update(created.id, {
       name: 'Jenny Rosen',
       metadata: { plan: '' },
     });
-    const deleted = await stripe.customers.del(created.id);
-    const gone = await stripe.customers.retrieve(created.id);
-    const updateGone = await failure(stripe.customers.update(created.id, { name: 'Again' }));
+    const deleted = await t.stripe.customers.del(created.id);
+    const gone = await t.stripe.customers.retrieve(created.id);
+    const updateGone = await rejectionOf(t.stripe.customers.update(created.id, { name: 'Again' }));
 
     // Assess
     expect(created).toMatchObject({ object: 'customer', ...fields });
@@ -88,12 +66,12 @@ describe('customers', () => {
   it('lists customers by email', async () => {
     // Prepare
     const email = `${unique('twin-')}@example.com`;
-    const a = await stripe.customers.create({ email });
-    const b = await stripe.customers.create({ email });
-    await stripe.customers.create({ email: `${unique('other-')}@example.com` });
+    const a = await t.stripe.customers.create({ email });
+    const b = await t.stripe.customers.create({ email });
+    await t.stripe.customers.create({ email: `${unique('other-')}@example.com` });
 
     // Act
-    const listed = await stripe.customers.list({ email });
+    const listed = await t.stripe.customers.list({ email });
 
     // Assess
     expect(listed.data.map((c) => c.id)).toEqual([b.id, a.id]);
@@ -106,7 +84,7 @@ describe('products and prices', () => {
     const product = await newProduct('Widget');
 
     // Act
-    const updated = await stripe.products.update(product.id, { description: 'A fine widget' });
+    const updated = await t.stripe.products.update(product.id, { description: 'A fine widget' });
 
     // Assess
     expect(product).toMatchObject({ object: 'product', name: 'Widget', active: true });
@@ -120,18 +98,18 @@ describe('products and prices', () => {
     const product = await newProduct();
 
     // Act
-    const oneTime = await stripe.prices.create({
+    const oneTime = await t.stripe.prices.create({
       product: product.id,
       currency: 'eur',
       unit_amount: 1500,
     });
-    const monthly = await stripe.prices.create({
+    const monthly = await t.stripe.prices.create({
       currency: 'usd',
       unit_amount: 2000,
       recurring: { interval: 'month', interval_count: 3 },
       product_data: { name: 'Quarterly plan' },
     });
-    const inline = await stripe.products.retrieve(monthly.product as string);
+    const inline = await t.stripe.products.retrieve(monthly.product as string);
 
     // Assess
     expect(oneTime).toMatchObject({
@@ -155,15 +133,15 @@ describe('products and prices', () => {
     // Prepare
     const product = await newProduct();
     const base = { product: product.id, currency: 'usd', unit_amount: 100 };
-    const oneTime = await stripe.prices.create(base);
-    const recurring = await stripe.prices.create({ ...base, recurring: { interval: 'year' } });
-    const retired = await stripe.prices.create(base);
-    await stripe.prices.update(retired.id, { active: false });
+    const oneTime = await t.stripe.prices.create(base);
+    const recurring = await t.stripe.prices.create({ ...base, recurring: { interval: 'year' } });
+    const retired = await t.stripe.prices.create(base);
+    await t.stripe.prices.update(retired.id, { active: false });
 
     // Act
-    const byProduct = await stripe.prices.list({ product: product.id });
-    const byType = await stripe.prices.list({ product: product.id, type: 'recurring' });
-    const active = await stripe.prices.list({ product: product.id, active: true });
+    const byProduct = await t.stripe.prices.list({ product: product.id });
+    const byType = await t.stripe.prices.list({ product: product.id, type: 'recurring' });
+    const active = await t.stripe.prices.list({ product: product.id, active: true });
 
     // Assess
     expect(byProduct.data.map((p) => p.id)).toEqual([retired.id, recurring.id, oneTime.id]);
@@ -176,7 +154,9 @@ describe('products and prices', () => {
     const product = await newProduct();
 
     // Act
-    const error = await failure(stripe.prices.create({ product: product.id, currency: 'usd' }));
+    const error = await rejectionOf(
+      t.stripe.prices.create({ product: product.id, currency: 'usd' }),
+    );
 
     // Assess
     expect(error).toMatchObject({ statusCode: 400, param: 'unit_amount' });
@@ -191,8 +171,8 @@ describe('coupons', () => {
       duration: 'repeating',
       duration_in_months: 3,
     });
-    const deleted = await stripe.coupons.del(coupon.id);
-    const gone = await failure(stripe.coupons.retrieve(coupon.id));
+    const deleted = await t.stripe.coupons.del(coupon.id);
+    const gone = await rejectionOf(t.stripe.coupons.retrieve(coupon.id));
 
     // Assess
     expect(coupon).toMatchObject({
@@ -210,7 +190,7 @@ describe('coupons', () => {
 
   it('creates an amount-off coupon with its currency', async () => {
     // Act
-    const coupon = await stripe.coupons.create({
+    const coupon = await t.stripe.coupons.create({
       amount_off: 500,
       currency: 'USD',
       duration: 'forever',
@@ -236,7 +216,7 @@ describe('coupons', () => {
     ['neither percent_off nor amount_off', { duration: 'once' }, 'percent_off'],
   ] as const)('refuses %s with a 400 naming the parameter', async (_, params, param) => {
     // Act
-    const error = await failure(stripe.coupons.create(params as Stripe.CouponCreateParams));
+    const error = await rejectionOf(t.stripe.coupons.create(params as Stripe.CouponCreateParams));
 
     // Assess
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
@@ -251,7 +231,7 @@ describe('promotion codes', () => {
     const code = unique('SPRING').toUpperCase();
 
     // Act
-    const promo = await stripe.promotionCodes.create({
+    const promo = await t.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       code,
     });
@@ -270,16 +250,16 @@ describe('promotion codes', () => {
     // Prepare
     const coupon = await newCoupon();
     const code = unique('ONCE').toUpperCase();
-    const first = await stripe.promotionCodes.create({
+    const first = await t.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       code,
     });
 
     // Act
-    const error = await failure(
-      stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code }),
+    const error = await rejectionOf(
+      t.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code }),
     );
-    const listed = await stripe.promotionCodes.list({ code });
+    const listed = await t.stripe.promotionCodes.list({ code });
 
     // Assess
     expect(error).toMatchObject({ statusCode: 400, param: 'code' });
@@ -288,8 +268,8 @@ describe('promotion codes', () => {
 
   it('refuses a code for a coupon that does not exist', async () => {
     // Act
-    const error = await failure(
-      stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'NOPE' } }),
+    const error = await rejectionOf(
+      t.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'NOPE' } }),
     );
 
     // Assess

@@ -3,13 +3,10 @@
  * through the API the way a connector would — has the fields and types of Stripe's own fixture
  * for that resource at the pinned API version.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../../../local/simulators/stripe/scenarios/index.ts';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
-import { scenarioContext, simulatorClient } from '../../../support/scenarios.ts';
+import { scenarioContext } from '../../../support/scenarios.ts';
+import { useSimulator } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
 /** Where each stored type is read back, and what Stripe renders only in some states. */
@@ -51,33 +48,28 @@ const RESOURCES: Record<string, { path?: (id: string) => string; conditional?: s
   customer_balance_transaction: {},
 };
 
-let sim: StripeSimulator;
+const t = useSimulator({ achSettlementMs: 20 });
 
 beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 20 });
-  const context = scenarioContext(sim);
+  const context = scenarioContext(t.sim);
   for (const scenario of SCENARIOS) await scenario.run(context);
-  await simulatorClient(sim).webhookEndpoints.create({
+  await t.stripe.webhookEndpoints.create({
     url: 'https://example.com/hook',
     enabled_events: ['*'],
   });
 }, 120_000);
 
-afterAll(async () => {
-  await sim?.stop();
-});
-
 describe('every simulated object matches Stripe’s fixture shape', () => {
   it('covers every type the scenarios create', () => {
     // Assess: a new type must be added to the table (and so to the contract).
-    expect(sim.world.types().filter((type) => !(type in RESOURCES))).toEqual([]);
-    expect(sim.world.types().length).toBeGreaterThanOrEqual(18);
+    expect(t.sim.world.types().filter((type) => !(type in RESOURCES))).toEqual([]);
+    expect(t.sim.world.types().length).toBeGreaterThanOrEqual(18);
   });
 
   it.each(Object.keys(RESOURCES))('%s', async (type) => {
     // Prepare
     const { path, conditional = [] } = RESOURCES[type] ?? {};
-    const objects = sim.world.all(type);
+    const objects = t.sim.world.all(type);
     if (objects.length === 0)
       return expect([
         'discount',
@@ -90,7 +82,7 @@ describe('every simulated object matches Stripe’s fixture shape', () => {
     const rendered = await Promise.all(
       objects.map(async (object) => {
         if (path === undefined) return JSON.parse(JSON.stringify(object)) as unknown;
-        const response = await fetch(`${sim.url}${path(object.id)}`, {
+        const response = await fetch(`${t.sim.url}${path(object.id)}`, {
           headers: { authorization: 'Bearer sk_test_contract' },
         });
         expect(response.status, `GET ${path(object.id)}`).toBe(200);

@@ -3,108 +3,48 @@
  * when nothing is left), on a paid invoice (refunded, or credited to the customer’s balance), the
  * checks on amounts, events and shapes.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+  eventTypesDuring,
+  lastEvent,
+  oneTimePrice,
+  rejectionOf,
+  seatsAndFeeInvoice,
+  useSimulator,
+  wire,
+} from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ achSettlementMs: 50 });
 let price: Stripe.Price;
 
 beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-  const product = await stripe.products.create({ name: 'Seat' });
-  price = await stripe.prices.create({ product: product.id, unit_amount: 3_000, currency: 'usd' });
+  price = await oneTimePrice(t.stripe, 'Seat', 3_000);
 });
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
-async function eventsOf(act: () => Promise<unknown>): Promise<string[]> {
-  const before = sim.world.allEvents().length;
-  await act();
-  return sim.world
-    .allEvents()
-    .slice(before)
-    .map((e) => e.type as string);
-}
-
-/** A finalized invoice of 2 seats ($60) and a $40 fee, paid when asked. */
-async function invoice(options: { pay?: boolean } = {}): Promise<Stripe.Invoice> {
-  const customer = await stripe.customers.create({
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-  });
-  const draft = await stripe.invoices.create({ customer: customer.id });
-  await stripe.invoiceItems.create({
-    customer: customer.id,
-    invoice: draft.id,
-    pricing: { price: price.id },
-    quantity: 2,
-  });
-  await stripe.invoiceItems.create({
-    customer: customer.id,
-    invoice: draft.id,
-    amount: 4_000,
-    currency: 'usd',
-    description: 'Fee',
-  });
-  const open = await stripe.invoices.finalizeInvoice(draft.id);
-  return options.pay ? stripe.invoices.pay(open.id) : open;
-}
-
-/** The last event recorded, as its type, object and previous attributes. */
-function lastEvent(): {
-  type: string;
-  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
-} {
-  return sim.world.allEvents().at(-1) as unknown as ReturnType<typeof lastEvent>;
-}
 
 describe('a credit note on an open invoice', () => {
   it('lowers what is due, and what the PaymentIntent asks for', async () => {
     // Prepare
-    const open = await invoice();
+    const open = await seatsAndFeeInvoice(t.stripe, price.id);
     const seats = open.lines.data[0] as Stripe.InvoiceLineItem;
 
     // Act
     let note!: Stripe.CreditNote;
-    const events = await eventsOf(async () => {
-      note = await stripe.creditNotes.create({
+    const events = await eventTypesDuring(t.sim, async () => {
+      note = await t.stripe.creditNotes.create({
         invoice: open.id,
         lines: [{ type: 'invoice_line_item', invoice_line_item: seats.id, quantity: 1 }],
         reason: 'order_change',
         memo: 'One seat less',
       });
     });
-    const updated = lastEvent();
-    const after = await stripe.invoices.retrieve(open.id, { expand: ['payments'] });
-    const intent = await stripe.paymentIntents.retrieve(
+    const updated = lastEvent(t.sim);
+    const after = await t.stripe.invoices.retrieve(open.id, { expand: ['payments'] });
+    const intent = await t.stripe.paymentIntents.retrieve(
       after.payments?.data[0]?.payment.payment_intent as string,
     );
-    const paid = await stripe.invoices.pay(open.id);
+    const paid = await t.stripe.invoices.pay(open.id);
 
     // Assess
     expect(events).toEqual(['credit_note.created', 'invoice.updated']);
@@ -140,19 +80,19 @@ describe('a credit note on an open invoice', () => {
     });
     expect(intent.amount).toBe(7_000);
     expect(paid).toMatchObject({ status: 'paid', amount_paid: 7_000 });
-    expect(shapeMismatches('credit_note', json(note))).toEqual([]);
-    expect(shapeMismatches('credit_note_line_item', json(note.lines.data[0]))).toEqual([]);
+    expect(shapeMismatches('credit_note', wire(note))).toEqual([]);
+    expect(shapeMismatches('credit_note_line_item', wire(note.lines.data[0]))).toEqual([]);
   });
 
   it('pays the invoice when it credits everything that is due', async () => {
     // Prepare
-    const open = await invoice();
+    const open = await seatsAndFeeInvoice(t.stripe, price.id);
 
     // Act
-    const events = await eventsOf(() =>
-      stripe.creditNotes.create({ invoice: open.id, amount: 10_000 }),
+    const events = await eventTypesDuring(t.sim, () =>
+      t.stripe.creditNotes.create({ invoice: open.id, amount: 10_000 }),
     );
-    const after = await stripe.invoices.retrieve(open.id);
+    const after = await t.stripe.invoices.retrieve(open.id);
 
     // Assess
     expect(events).toEqual([
@@ -173,11 +113,11 @@ describe('a credit note on an open invoice', () => {
 describe('a credit note on a paid invoice', () => {
   it('refunds the payment', async () => {
     // Prepare
-    const paid = await invoice({ pay: true });
+    const paid = await seatsAndFeeInvoice(t.stripe, price.id, { pay: true });
     const fee = paid.lines.data[1] as Stripe.InvoiceLineItem;
 
     // Act
-    const note = await stripe.creditNotes.create({
+    const note = await t.stripe.creditNotes.create({
       invoice: paid.id,
       lines: [
         { type: 'invoice_line_item', invoice_line_item: fee.id, amount: 1_500 },
@@ -186,9 +126,9 @@ describe('a credit note on a paid invoice', () => {
       refund_amount: 2_000,
       reason: 'product_unsatisfactory',
     });
-    const refund = await stripe.refunds.retrieve(note.refunds[0]?.refund as string);
-    const after = await stripe.invoices.retrieve(paid.id);
-    const lines = await stripe.creditNotes.listLineItems(note.id);
+    const refund = await t.stripe.refunds.retrieve(note.refunds[0]?.refund as string);
+    const after = await t.stripe.invoices.retrieve(paid.id);
+    const lines = await t.stripe.creditNotes.listLineItems(note.id);
 
     // Assess
     expect(note).toMatchObject({
@@ -217,7 +157,7 @@ describe('a credit note on a paid invoice', () => {
     ]);
     // A custom line credits no invoice line: Stripe leaves `invoice_line_item` out.
     expect(
-      shapeMismatches('credit_note_line_item', json(lines.data[1]), {
+      shapeMismatches('credit_note_line_item', wire(lines.data[1]), {
         conditional: ['invoice_line_item'],
       }),
     ).toEqual([]);
@@ -225,20 +165,23 @@ describe('a credit note on a paid invoice', () => {
 
   it('credits the customer’s balance', async () => {
     // Prepare
-    const paid = await invoice({ pay: true });
+    const paid = await seatsAndFeeInvoice(t.stripe, price.id, { pay: true });
 
     // Act
-    const events = await eventsOf(() =>
-      stripe.creditNotes.create({ invoice: paid.id, amount: 2_500, credit_amount: 2_500 }),
+    const events = await eventTypesDuring(t.sim, () =>
+      t.stripe.creditNotes.create({ invoice: paid.id, amount: 2_500, credit_amount: 2_500 }),
     );
-    const note = (await stripe.creditNotes.list({ invoice: paid.id })).data[0] as Stripe.CreditNote;
-    const customer = (await stripe.customers.retrieve(paid.customer as string)) as Stripe.Customer;
+    const note = (await t.stripe.creditNotes.list({ invoice: paid.id }))
+      .data[0] as Stripe.CreditNote;
+    const customer = (await t.stripe.customers.retrieve(
+      paid.customer as string,
+    )) as Stripe.Customer;
 
     // Assess
     expect(events).toEqual(['customer.updated', 'credit_note.created', 'invoice.updated']);
     expect(customer.balance).toBe(-2_500);
     expect(note.customer_balance_transaction).toMatch(/^cbtxn_/);
-    expect(sim.world.find(note.customer_balance_transaction as string)).toMatchObject({
+    expect(t.sim.world.find(note.customer_balance_transaction as string)).toMatchObject({
       amount: -2_500,
       ending_balance: -2_500,
       type: 'credit_note',
@@ -248,36 +191,44 @@ describe('a credit note on a paid invoice', () => {
 
   it('refuses sums that do not add up, too much credit, and unfinalized invoices', async () => {
     // Prepare
-    const paid = await invoice({ pay: true });
-    const customer = await stripe.customers.create();
-    const draft = await stripe.invoices.create({ customer: customer.id });
+    const paid = await seatsAndFeeInvoice(t.stripe, price.id, { pay: true });
+    const customer = await t.stripe.customers.create();
+    const draft = await t.stripe.invoices.create({ customer: customer.id });
 
     // Act
-    const noSplit = await rejection(stripe.creditNotes.create({ invoice: paid.id, amount: 1_000 }));
-    const wrongSum = await rejection(
-      stripe.creditNotes.create({
+    const noSplit = await rejectionOf(
+      t.stripe.creditNotes.create({ invoice: paid.id, amount: 1_000 }),
+    );
+    const wrongSum = await rejectionOf(
+      t.stripe.creditNotes.create({
         invoice: paid.id,
         amount: 1_000,
         refund_amount: 400,
         credit_amount: 500,
       }),
     );
-    const tooMuch = await rejection(
-      stripe.creditNotes.create({ invoice: paid.id, amount: 20_000, out_of_band_amount: 20_000 }),
+    const tooMuch = await rejectionOf(
+      t.stripe.creditNotes.create({ invoice: paid.id, amount: 20_000, out_of_band_amount: 20_000 }),
     );
-    const onDraft = await rejection(stripe.creditNotes.create({ invoice: draft.id, amount: 100 }));
-    const noInvoice = await rejection(
-      stripe.creditNotes.create({ invoice: 'in_missing', amount: 100 }),
+    const onDraft = await rejectionOf(
+      t.stripe.creditNotes.create({ invoice: draft.id, amount: 100 }),
     );
-    const badLine = await rejection(
-      stripe.creditNotes.create({
+    const noInvoice = await rejectionOf(
+      t.stripe.creditNotes.create({ invoice: 'in_missing', amount: 100 }),
+    );
+    const badLine = await rejectionOf(
+      t.stripe.creditNotes.create({
         invoice: paid.id,
         lines: [{ type: 'invoice_line_item', invoice_line_item: 'il_missing', amount: 5 }],
         out_of_band_amount: 5,
       }),
     );
-    const badReason = await rejection(
-      stripe.creditNotes.create({ invoice: paid.id, amount: 100, reason: 'bored' as 'duplicate' }),
+    const badReason = await rejectionOf(
+      t.stripe.creditNotes.create({
+        invoice: paid.id,
+        amount: 100,
+        reason: 'bored' as 'duplicate',
+      }),
     );
 
     // Assess
@@ -288,6 +239,6 @@ describe('a credit note on a paid invoice', () => {
     expect([noInvoice.statusCode, noInvoice.param]).toEqual([404, 'invoice']);
     expect([badLine.statusCode, badLine.param]).toEqual([404, 'lines[0][invoice_line_item]']);
     expect(badReason.param).toBe('reason');
-    expect((await stripe.creditNotes.list({ invoice: paid.id })).data).toEqual([]);
+    expect((await t.stripe.creditNotes.list({ invoice: paid.id })).data).toEqual([]);
   });
 });

@@ -5,28 +5,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+import { describe, expect, it } from 'vitest';
+import { useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, retryScheduleMs: [] });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
+const t = useSimulator({ retryScheduleMs: [] });
 
 const uniqueEmail = () => `user-${randomBytes(5).toString('hex')}@example.com`;
 
 /** A form-encoded request with fetch: its status and JSON body. */
 async function post(method: string, path: string, body?: string) {
-  const response = await fetch(`${sim.url}${path}`, {
+  const response = await fetch(`${t.sim.url}${path}`, {
     method,
     headers: {
       authorization: 'Bearer sk_test_sparse',
@@ -47,7 +35,7 @@ function send(method: string, path: string, body: Buffer, contentType: string) {
       'content-type': contentType,
       'content-length': String(body.length),
     };
-    const options = { host: '127.0.0.1', port: sim.port, method, path, headers, agent: false };
+    const options = { host: '127.0.0.1', port: t.sim.port, method, path, headers, agent: false };
     const req = request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -127,7 +115,7 @@ describe('garbage', () => {
       const answer = await send(method, path, bytes, pick(types));
       answers.push({ request: `${method} ${path.slice(0, 80)}`, ...answer });
     }
-    const after = await simulatorClient(sim).customers.create({ email: uniqueEmail() });
+    const after = await t.stripe.customers.create({ email: uniqueEmail() });
 
     // Assess
     expect(answers.filter((a) => a.status < 400 || a.status >= 500 || !a.json)).toEqual([]);
@@ -139,7 +127,7 @@ describe('garbage', () => {
 describe('sparse list indexes', () => {
   it('reads `expand[3]`, `items[1]` and `lines[2]` like the first entry of a list', async () => {
     // Prepare
-    const stripe = simulatorClient(sim);
+    const { stripe } = t;
     const customer = await stripe.customers.create({ email: uniqueEmail() });
     const price = await stripe.prices.create({
       currency: 'usd',

@@ -12,7 +12,7 @@ import {
   type StripeSimulator,
   startStripeSimulator,
 } from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+import { simulatorClient } from '../../../support/simulator.ts';
 
 /** A POST to /v1/customers under `key`, as the store sees it. */
 const request = (key: string, form: FormObject = {}) => ({

@@ -3,49 +3,21 @@
  * (customer.updated), and Stripe then refuses invoice items and invoices in another currency
  * with a 400 naming the parameter, before anything is created.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 describe('a customer’s currency', () => {
   it('is fixed by the first invoice item', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const count = sim.world.allEvents().length;
+    const customer = await t.stripe.customers.create();
+    const count = t.sim.world.allEvents().length;
 
     // Act
-    await stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: 'eur' });
-    const billed = await stripe.customers.retrieve(customer.id);
-    const events = sim.world.allEvents().slice(count);
+    await t.stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: 'eur' });
+    const billed = await t.stripe.customers.retrieve(customer.id);
+    const events = t.sim.world.allEvents().slice(count);
 
     // Assess
     expect(customer.currency).toBeNull();
@@ -56,18 +28,18 @@ describe('a customer’s currency', () => {
 
   it('refuses invoice items and invoices in another currency, creating nothing', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    await stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: 'usd' });
-    const count = sim.world.allEvents().length;
+    const customer = await t.stripe.customers.create();
+    await t.stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: 'usd' });
+    const count = t.sim.world.allEvents().length;
 
     // Act
-    const item = await rejection(
-      stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: 'eur' }),
+    const item = await rejectionOf(
+      t.stripe.invoiceItems.create({ customer: customer.id, amount: 1_000, currency: 'eur' }),
     );
-    const invoice = await rejection(
-      stripe.invoices.create({ customer: customer.id, currency: 'eur' }),
+    const invoice = await rejectionOf(
+      t.stripe.invoices.create({ customer: customer.id, currency: 'eur' }),
     );
-    const same = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
+    const same = await t.stripe.invoices.create({ customer: customer.id, currency: 'usd' });
 
     // Assess
     for (const error of [item, invoice]) {
@@ -75,12 +47,12 @@ describe('a customer’s currency', () => {
       expect(error.message).toContain('You cannot combine currencies on a single customer');
     }
     expect(
-      sim.world
+      t.sim.world
         .allEvents()
         .slice(count)
         .map((e) => e.type),
     ).toEqual(['invoice.created']);
     expect(same.currency).toBe('usd');
-    expect((await stripe.invoiceItems.list({ customer: customer.id })).data).toHaveLength(1);
+    expect((await t.stripe.invoiceItems.list({ customer: customer.id })).data).toHaveLength(1);
   });
 });

@@ -5,43 +5,15 @@
  * `valid: false`) and `redeem_by`, a promotion code's customer, expiry and `max_redemptions`,
  * and an `amount_off` coupon's currency.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDiscounts } from '../../../../local/simulators/stripe/billing/discounts.ts';
 import { StripeApiError } from '../../../../local/simulators/stripe/errors.ts';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import { rejectionOf, useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 const oneOff = (max?: number) =>
-  stripe.coupons.create({
+  t.stripe.coupons.create({
     percent_off: 10,
     duration: 'once',
     ...(max === undefined ? {} : { max_redemptions: max }),
@@ -50,20 +22,20 @@ const oneOff = (max?: number) =>
 describe('redeeming discounts', () => {
   it('redeems nothing when a later discount of the same request is refused', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
+    const customer = await t.stripe.customers.create();
     const good = await oneOff();
     const last = await oneOff(1);
-    const count = sim.world.allEvents().length;
+    const count = t.sim.world.allEvents().length;
 
     // Act
-    const missing = await rejection(
-      stripe.invoices.create({
+    const missing = await rejectionOf(
+      t.stripe.invoices.create({
         customer: customer.id,
         discounts: [{ coupon: good.id }, { coupon: 'no_such_coupon' }],
       }),
     );
-    const twice = await rejection(
-      stripe.invoiceItems.create({
+    const twice = await rejectionOf(
+      t.stripe.invoiceItems.create({
         customer: customer.id,
         amount: 1_000,
         currency: 'usd',
@@ -73,10 +45,10 @@ describe('redeeming discounts', () => {
     let direct: unknown;
     try {
       createDiscounts(
-        sim.world,
+        t.sim.world,
         [{ coupon: good.id }, { coupon: 'no_such_coupon' }],
         { customer: customer.id },
-        { at: sim.world.now(), param: 'discounts' },
+        { at: t.sim.world.now(), param: 'discounts' },
       );
     } catch (error) {
       direct = error;
@@ -90,27 +62,27 @@ describe('redeeming discounts', () => {
       'discounts[2][coupon]',
     ]);
     expect(direct).toBeInstanceOf(StripeApiError);
-    expect(await stripe.coupons.retrieve(good.id)).toMatchObject({ times_redeemed: 0 });
-    expect(await stripe.coupons.retrieve(last.id)).toMatchObject({
+    expect(await t.stripe.coupons.retrieve(good.id)).toMatchObject({ times_redeemed: 0 });
+    expect(await t.stripe.coupons.retrieve(last.id)).toMatchObject({
       times_redeemed: 0,
       valid: true,
     });
-    expect(sim.world.all('discount')).toEqual([]);
-    expect((await stripe.invoices.list({ customer: customer.id })).data).toEqual([]);
-    expect((await stripe.invoiceItems.list({ customer: customer.id })).data).toEqual([]);
-    expect(sim.world.allEvents().slice(count)).toEqual([]);
+    expect(t.sim.world.all('discount')).toEqual([]);
+    expect((await t.stripe.invoices.list({ customer: customer.id })).data).toEqual([]);
+    expect((await t.stripe.invoiceItems.list({ customer: customer.id })).data).toEqual([]);
+    expect(t.sim.world.allEvents().slice(count)).toEqual([]);
   });
 
   it('turns a coupon invalid at max_redemptions and refuses it afterwards', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
+    const customer = await t.stripe.customers.create();
     const coupon = await oneOff(1);
-    await stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: coupon.id }] });
+    await t.stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: coupon.id }] });
 
     // Act
-    const spent = await stripe.coupons.retrieve(coupon.id);
-    const refused = await rejection(
-      stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: coupon.id }] }),
+    const spent = await t.stripe.coupons.retrieve(coupon.id);
+    const refused = await rejectionOf(
+      t.stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: coupon.id }] }),
     );
 
     // Assess
@@ -125,19 +97,19 @@ describe('redeeming discounts', () => {
 
   it('enforces a coupon’s redeem_by and the currency of an amount_off coupon', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const late = await stripe.coupons.create({
+    const customer = await t.stripe.customers.create();
+    const late = await t.stripe.coupons.create({
       percent_off: 5,
       redeem_by: Math.floor(Date.now() / 1000) - 60,
     });
-    const euros = await stripe.coupons.create({ amount_off: 500, currency: 'eur' });
+    const euros = await t.stripe.coupons.create({ amount_off: 500, currency: 'eur' });
 
     // Act
-    const expired = await rejection(
-      stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: late.id }] }),
+    const expired = await rejectionOf(
+      t.stripe.invoices.create({ customer: customer.id, discounts: [{ coupon: late.id }] }),
     );
-    const foreign = await rejection(
-      stripe.invoiceItems.create({
+    const foreign = await rejectionOf(
+      t.stripe.invoiceItems.create({
         customer: customer.id,
         amount: 2_000,
         currency: 'usd',
@@ -157,37 +129,37 @@ describe('redeeming discounts', () => {
 
   it('enforces a promotion code’s customer, expiry and max_redemptions', async () => {
     // Prepare
-    const jenny = await stripe.customers.create();
-    const other = await stripe.customers.create();
+    const jenny = await t.stripe.customers.create();
+    const other = await t.stripe.customers.create();
     const coupon = await oneOff();
-    const mine = await stripe.promotionCodes.create({
+    const mine = await t.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       customer: jenny.id,
     });
-    const stale = await stripe.promotionCodes.create({
+    const stale = await t.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       expires_at: Math.floor(Date.now() / 1000) - 60,
     });
-    const single = await stripe.promotionCodes.create({
+    const single = await t.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       max_redemptions: 1,
     });
     const invoiceWith = (customer: string, code: string) =>
-      stripe.invoices.create({ customer, discounts: [{ promotion_code: code }] });
+      t.stripe.invoices.create({ customer, discounts: [{ promotion_code: code }] });
 
     // Act
-    const notYours = await rejection(invoiceWith(other.id, mine.id));
+    const notYours = await rejectionOf(invoiceWith(other.id, mine.id));
     const yours = await invoiceWith(jenny.id, mine.id);
-    const expired = await rejection(invoiceWith(jenny.id, stale.id));
+    const expired = await rejectionOf(invoiceWith(jenny.id, stale.id));
     await invoiceWith(jenny.id, single.id);
-    const usedUp = await rejection(invoiceWith(other.id, single.id));
+    const usedUp = await rejectionOf(invoiceWith(other.id, single.id));
 
     // Assess
     for (const error of [notYours, expired, usedUp]) {
       expect([error.statusCode, error.param]).toEqual([400, 'discounts[0][promotion_code]']);
     }
     expect(yours.discounts).toHaveLength(1);
-    expect(await stripe.promotionCodes.retrieve(single.id)).toMatchObject({ times_redeemed: 1 });
-    expect(await stripe.coupons.retrieve(coupon.id)).toMatchObject({ times_redeemed: 2 });
+    expect(await t.stripe.promotionCodes.retrieve(single.id)).toMatchObject({ times_redeemed: 1 });
+    expect(await t.stripe.coupons.retrieve(coupon.id)).toMatchObject({ times_redeemed: 2 });
   });
 });

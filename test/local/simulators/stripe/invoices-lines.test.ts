@@ -3,82 +3,48 @@
  * updating one line (and its invoice item), add_lines and remove_lines, and line changes refused
  * once the invoice is finalized.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+  cardPayer,
+  draftWithLines,
+  rejectionOf,
+  useSimulator,
+} from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ achSettlementMs: 50 });
 let jenny: Stripe.Customer;
 let product: Stripe.Product;
 
 beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-  jenny = await stripe.customers.create({
-    email: 'jenny@example.com',
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-  });
-  product = await stripe.products.create({ name: 'Widget' });
+  jenny = await cardPayer(t.stripe, { email: 'jenny@example.com' });
+  product = await t.stripe.products.create({ name: 'Widget' });
 });
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
-/** A draft with one line per amount. */
-async function draftWith(amounts: number[]): Promise<Stripe.Invoice> {
-  const invoice = await stripe.invoices.create({ customer: jenny.id });
-  for (const [i, amount] of amounts.entries()) {
-    await stripe.invoiceItems.create({
-      customer: jenny.id,
-      invoice: invoice.id,
-      amount,
-      currency: 'usd',
-      description: `Item ${i + 1}`,
-    });
-  }
-  return stripe.invoices.retrieve(invoice.id);
-}
 
 describe('invoice lines', () => {
   it('embeds the first ten lines and pages through all of them in order', async () => {
     // Prepare
-    const invoice = await draftWith(Array.from({ length: 12 }, (_, i) => 100 * (i + 1)));
+    const invoice = await draftWithLines(
+      t.stripe,
+      jenny.id,
+      Array.from({ length: 12 }, (_, i) => 100 * (i + 1)),
+    );
 
     // Act
-    const first = await stripe.invoices.listLineItems(invoice.id, { limit: 5 });
-    const second = await stripe.invoices.listLineItems(invoice.id, {
+    const first = await t.stripe.invoices.listLineItems(invoice.id, { limit: 5 });
+    const second = await t.stripe.invoices.listLineItems(invoice.id, {
       limit: 5,
       starting_after: first.data[4]?.id as string,
     });
-    const back = await stripe.invoices.listLineItems(invoice.id, {
+    const back = await t.stripe.invoices.listLineItems(invoice.id, {
       limit: 5,
       ending_before: second.data[0]?.id as string,
     });
-    const all = await stripe.invoices
+    const all = await t.stripe.invoices
       .listLineItems(invoice.id, { limit: 5 })
       .autoPagingToArray({ limit: 100 });
-    const missing = await rejection(
-      stripe.invoices.listLineItems(invoice.id, { starting_after: 'il_missing' }),
+    const missing = await rejectionOf(
+      t.stripe.invoices.listLineItems(invoice.id, { starting_after: 'il_missing' }),
     );
 
     // Assess
@@ -97,30 +63,30 @@ describe('invoice lines', () => {
 
   it('updates one line, and its invoice item with it', async () => {
     // Prepare
-    const price = await stripe.prices.create({
+    const price = await t.stripe.prices.create({
       product: product.id,
       unit_amount: 700,
       currency: 'usd',
     });
-    const invoice = await stripe.invoices.create({ customer: jenny.id });
-    const item = await stripe.invoiceItems.create({
+    const invoice = await t.stripe.invoices.create({ customer: jenny.id });
+    const item = await t.stripe.invoiceItems.create({
       customer: jenny.id,
       invoice: invoice.id,
       pricing: { price: price.id },
     });
-    const line = (await stripe.invoices.listLineItems(invoice.id))
+    const line = (await t.stripe.invoices.listLineItems(invoice.id))
       .data[0] as Stripe.InvoiceLineItem;
 
     // Act
-    const updated = await stripe.invoices.updateLineItem(invoice.id, line.id, {
+    const updated = await t.stripe.invoices.updateLineItem(invoice.id, line.id, {
       quantity: 3,
       description: 'Three widgets',
       metadata: { sku: 'W3' },
     });
-    const after = await stripe.invoiceItems.retrieve(item.id);
-    const total = (await stripe.invoices.retrieve(invoice.id)).total;
-    const missing = await rejection(
-      stripe.invoices.updateLineItem(invoice.id, 'il_missing', { description: 'x' }),
+    const after = await t.stripe.invoiceItems.retrieve(item.id);
+    const total = (await t.stripe.invoices.retrieve(invoice.id)).total;
+    const missing = await rejectionOf(
+      t.stripe.invoices.updateLineItem(invoice.id, 'il_missing', { description: 'x' }),
     );
 
     // Assess
@@ -143,8 +109,8 @@ describe('invoice lines', () => {
 
   it('adds and removes lines', async () => {
     // Prepare
-    const invoice = await draftWith([1_000, 2_000]);
-    const pending = await stripe.invoiceItems.create({
+    const invoice = await draftWithLines(t.stripe, jenny.id, [1_000, 2_000]);
+    const pending = await t.stripe.invoiceItems.create({
       customer: jenny.id,
       amount: 500,
       currency: 'usd',
@@ -152,20 +118,20 @@ describe('invoice lines', () => {
     const [first, second] = invoice.lines.data as [Stripe.InvoiceLineItem, Stripe.InvoiceLineItem];
 
     // Act
-    const added = await stripe.invoices.addLines(invoice.id, {
+    const added = await t.stripe.invoices.addLines(invoice.id, {
       lines: [{ invoice_item: pending.id }, { amount: 250, description: 'Extra' }],
     });
-    const removed = await stripe.invoices.removeLines(invoice.id, {
+    const removed = await t.stripe.invoices.removeLines(invoice.id, {
       lines: [
         { id: first.id, behavior: 'delete' },
         { id: second.id, behavior: 'unassign' },
       ],
     });
-    const unassigned = await stripe.invoiceItems.retrieve(
+    const unassigned = await t.stripe.invoiceItems.retrieve(
       second.parent?.invoice_item_details?.invoice_item as string,
     );
-    const deleted = await rejection(
-      stripe.invoiceItems.retrieve(first.parent?.invoice_item_details?.invoice_item as string),
+    const deleted = await rejectionOf(
+      t.stripe.invoiceItems.retrieve(first.parent?.invoice_item_details?.invoice_item as string),
     );
 
     // Assess
@@ -179,24 +145,24 @@ describe('invoice lines', () => {
 
   it('refuses line changes once the invoice is finalized', async () => {
     // Prepare
-    const invoice = await draftWith([1_000]);
+    const invoice = await draftWithLines(t.stripe, jenny.id, [1_000]);
     const line = invoice.lines.data[0] as Stripe.InvoiceLineItem;
-    await stripe.invoices.finalizeInvoice(invoice.id);
+    await t.stripe.invoices.finalizeInvoice(invoice.id);
 
     // Act
-    const lines = await rejection(
-      stripe.invoices.updateLines(invoice.id, { lines: [{ id: line.id, description: 'x' }] }),
+    const lines = await rejectionOf(
+      t.stripe.invoices.updateLines(invoice.id, { lines: [{ id: line.id, description: 'x' }] }),
     );
-    const one = await rejection(
-      stripe.invoices.updateLineItem(invoice.id, line.id, { description: 'x' }),
+    const one = await rejectionOf(
+      t.stripe.invoices.updateLineItem(invoice.id, line.id, { description: 'x' }),
     );
-    const item = await rejection(
-      stripe.invoiceItems.update(line.parent?.invoice_item_details?.invoice_item as string, {
+    const item = await rejectionOf(
+      t.stripe.invoiceItems.update(line.parent?.invoice_item_details?.invoice_item as string, {
         amount: 1,
       }),
     );
-    const addItem = await rejection(
-      stripe.invoiceItems.create({
+    const addItem = await rejectionOf(
+      t.stripe.invoiceItems.create({
         customer: jenny.id,
         invoice: invoice.id,
         amount: 5,

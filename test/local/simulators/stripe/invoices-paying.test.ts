@@ -4,99 +4,35 @@
  * background, and an invoice with nothing due.
  */
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+  cardCustomer,
+  draftInvoice,
+  eventTypesDuring,
+  pollUntil,
+  rejectionOf,
+  useSimulator,
+} from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
+const t = useSimulator({ achSettlementMs: 50 });
 
 const DAY = 86_400;
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
-/** The types of the events `act` emits, in order. */
-async function eventsOf(act: () => Promise<unknown>): Promise<string[]> {
-  const before = sim.world.allEvents().length;
-  await act();
-  return sim.world
-    .allEvents()
-    .slice(before)
-    .map((e) => e.type as string);
-}
-
-/** Polls `check` until it gives a value (every 10 ms, for at most 5 s). */
-async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('timed out waiting for the state to change');
-}
-
-function customer(params: Stripe.CustomerCreateParams = {}) {
-  return stripe.customers.create({
-    email: 'jenny@example.com',
-    name: 'Jenny Rosen',
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: params.payment_method ?? 'pm_card_visa' },
-    ...params,
-  });
-}
-
-/** A draft with one $30 item, `auto_advance` as given. */
-async function draft(customerId: string, params: Partial<Stripe.InvoiceCreateParams> = {}) {
-  const invoice = await stripe.invoices.create({ customer: customerId, ...params });
-  await stripe.invoiceItems.create({
-    customer: customerId,
-    invoice: invoice.id,
-    amount: 3_000,
-    currency: 'usd',
-    description: 'Support',
-  });
-  return invoice;
-}
 
 describe('paying', () => {
   it('answers a decline with a 402, retries later, and recovers with another card', async () => {
     // Prepare
-    const failing = await customer({ payment_method: 'pm_card_chargeCustomerFail' });
-    const invoice = await draft(failing.id, { auto_advance: true });
-    await stripe.invoices.finalizeInvoice(invoice.id);
+    const failing = await cardCustomer(t.stripe, { payment_method: 'pm_card_chargeCustomerFail' });
+    const invoice = await draftInvoice(t.stripe, failing.id, { auto_advance: true });
+    await t.stripe.invoices.finalizeInvoice(invoice.id);
 
     // Act
     let declined!: Stripe.errors.StripeError;
-    const failureEvents = await eventsOf(async () => {
-      declined = await rejection(stripe.invoices.pay(invoice.id));
+    const failureEvents = await eventTypesDuring(t.sim, async () => {
+      declined = await rejectionOf(t.stripe.invoices.pay(invoice.id));
     });
-    const open = await stripe.invoices.retrieve(invoice.id);
-    const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: failing.id });
-    const recovered = await stripe.invoices.pay(invoice.id, { payment_method: card.id });
+    const open = await t.stripe.invoices.retrieve(invoice.id);
+    const card = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: failing.id });
+    const recovered = await t.stripe.invoices.pay(invoice.id, { payment_method: card.id });
 
     // Assess
     expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
@@ -130,19 +66,19 @@ describe('paying', () => {
 
   it('refuses an invoice without a payment method, and marks one paid out of band', async () => {
     // Prepare
-    const noCard = await stripe.customers.create();
-    const invoice = await draft(noCard.id);
+    const noCard = await t.stripe.customers.create();
+    const invoice = await draftInvoice(t.stripe, noCard.id);
 
     // Act
-    const missing = await rejection(stripe.invoices.pay(invoice.id));
-    const untouched = await stripe.invoices.retrieve(invoice.id);
-    const unknown = await rejection(
-      stripe.invoices.pay(invoice.id, { payment_method: 'pm_missing' }),
+    const missing = await rejectionOf(t.stripe.invoices.pay(invoice.id));
+    const untouched = await t.stripe.invoices.retrieve(invoice.id);
+    const unknown = await rejectionOf(
+      t.stripe.invoices.pay(invoice.id, { payment_method: 'pm_missing' }),
     );
-    const events = await eventsOf(() =>
-      stripe.invoices.pay(invoice.id, { paid_out_of_band: true }),
+    const events = await eventTypesDuring(t.sim, () =>
+      t.stripe.invoices.pay(invoice.id, { paid_out_of_band: true }),
     );
-    const paid = await stripe.invoices.retrieve(invoice.id, { expand: ['payments'] });
+    const paid = await t.stripe.invoices.retrieve(invoice.id, { expand: ['payments'] });
 
     // Assess
     expect([missing.statusCode, missing.message]).toEqual([
@@ -163,13 +99,13 @@ describe('paying', () => {
 
   it('settles an ACH debit in the background', async () => {
     // Prepare
-    const bank = await customer({ payment_method: 'pm_usBankAccount_success' });
-    const invoice = await draft(bank.id);
+    const bank = await cardCustomer(t.stripe, { payment_method: 'pm_usBankAccount_success' });
+    const invoice = await draftInvoice(t.stripe, bank.id);
 
     // Act
-    const processing = await stripe.invoices.pay(invoice.id);
-    const settled = await until(async () => {
-      const current = await stripe.invoices.retrieve(invoice.id);
+    const processing = await t.stripe.invoices.pay(invoice.id);
+    const settled = await pollUntil(async () => {
+      const current = await t.stripe.invoices.retrieve(invoice.id);
       return current.status === 'paid' ? current : undefined;
     });
 
@@ -180,17 +116,19 @@ describe('paying', () => {
 
   it('refuses an unusable payment method before finalizing a draft: no change, no event', async () => {
     // Prepare
-    const jenny = await customer();
-    const other = await customer();
+    const jenny = await cardCustomer(t.stripe);
+    const other = await cardCustomer(t.stripe);
     const otherCard = other.invoice_settings.default_payment_method as string;
-    const invoice = await draft(jenny.id);
-    const before = await stripe.invoices.retrieve(invoice.id);
+    const invoice = await draftInvoice(t.stripe, jenny.id);
+    const before = await t.stripe.invoices.retrieve(invoice.id);
 
     // Act
-    const count = sim.world.allEvents().length;
-    const refused = await rejection(stripe.invoices.pay(invoice.id, { payment_method: otherCard }));
-    const events = sim.world.allEvents().slice(count);
-    const after = await stripe.invoices.retrieve(invoice.id);
+    const count = t.sim.world.allEvents().length;
+    const refused = await rejectionOf(
+      t.stripe.invoices.pay(invoice.id, { payment_method: otherCard }),
+    );
+    const events = t.sim.world.allEvents().slice(count);
+    const after = await t.stripe.invoices.retrieve(invoice.id);
 
     // Assess
     expect([refused.statusCode, refused.param]).toEqual([400, 'payment_method']);
@@ -202,13 +140,13 @@ describe('paying', () => {
 
   it('finalizes an invoice with nothing due straight to paid', async () => {
     // Prepare
-    const free = await stripe.customers.create();
-    const invoice = await stripe.invoices.create({ customer: free.id });
+    const free = await t.stripe.customers.create();
+    const invoice = await t.stripe.invoices.create({ customer: free.id });
 
     // Act
     let paid!: Stripe.Invoice;
-    const events = await eventsOf(async () => {
-      paid = await stripe.invoices.finalizeInvoice(invoice.id);
+    const events = await eventTypesDuring(t.sim, async () => {
+      paid = await t.stripe.invoices.finalizeInvoice(invoice.id);
     });
 
     // Assess

@@ -4,43 +4,32 @@
  * Stripe does, the subscription's discount over every line, trial lines at 0, listing by
  * subscription, and manual invoices for a subscription's pending items.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import type Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf, useSimulator, wire } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ achSettlementMs: 50 });
 let monthly: Stripe.Price;
 let seats: Stripe.Price;
 let quarterly: Stripe.Price;
 
 beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-  const pro = await stripe.products.create({ name: 'Pro' });
-  const seatsProduct = await stripe.products.create({ name: 'Seats' });
-  monthly = await stripe.prices.create({
+  const pro = await t.stripe.products.create({ name: 'Pro' });
+  const seatsProduct = await t.stripe.products.create({ name: 'Seats' });
+  monthly = await t.stripe.prices.create({
     product: pro.id,
     unit_amount: 2_000,
     currency: 'usd',
     recurring: { interval: 'month' },
   });
-  seats = await stripe.prices.create({
+  seats = await t.stripe.prices.create({
     product: seatsProduct.id,
     unit_amount: 500,
     currency: 'usd',
     recurring: { interval: 'month' },
   });
-  quarterly = await stripe.prices.create({
+  quarterly = await t.stripe.prices.create({
     product: pro.id,
     unit_amount: 5_400,
     currency: 'usd',
@@ -48,38 +37,23 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
 describe('subscription invoices', () => {
   it('bill each item, with the subscription’s discount over every line', async () => {
     // Prepare
-    const customer = await stripe.customers.create({
+    const customer = await t.stripe.customers.create({
       payment_method: 'pm_card_visa',
       invoice_settings: { default_payment_method: 'pm_card_visa' },
     });
-    const quarter = await stripe.coupons.create({ percent_off: 25, duration: 'forever' });
+    const quarter = await t.stripe.coupons.create({ percent_off: 25, duration: 'forever' });
 
     // Act
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: monthly.id, quantity: 2 }, { price: seats.id }],
       discounts: [{ coupon: quarter.id }],
     });
-    const invoice = await stripe.invoices.retrieve(subscription.latest_invoice as string);
-    const listed = await stripe.invoices.list({ subscription: subscription.id });
+    const invoice = await t.stripe.invoices.retrieve(subscription.latest_invoice as string);
+    const listed = await t.stripe.invoices.list({ subscription: subscription.id });
 
     // Assess
     const discount = invoice.discounts[0] as string;
@@ -107,31 +81,31 @@ describe('subscription invoices', () => {
     });
     expect(seatLine.description).toBe('1 × Seats (at $5.00 / month)');
     expect(listed.data.map((i) => i.id)).toEqual([invoice.id]);
-    expect(shapeMismatches('invoice', json(invoice))).toEqual([]);
+    expect(shapeMismatches('invoice', wire(invoice))).toEqual([]);
     expect(
-      shapeMismatches('line_item', json(pro), { conditional: ['pricing.price_details'] }),
+      shapeMismatches('line_item', wire(pro), { conditional: ['pricing.price_details'] }),
     ).toEqual([]);
   });
 
   it('bill a trial at 0, paid at once, and describe intervals of several months', async () => {
     // Prepare
-    const customer = await stripe.customers.create({
+    const customer = await t.stripe.customers.create({
       payment_method: 'pm_card_visa',
       invoice_settings: { default_payment_method: 'pm_card_visa' },
     });
 
     // Act
-    const trial = await stripe.subscriptions.create({
+    const trial = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: monthly.id }],
       trial_period_days: 14,
     });
-    const invoice = await stripe.invoices.retrieve(trial.latest_invoice as string);
-    const quarter = await stripe.subscriptions.create({
+    const invoice = await t.stripe.invoices.retrieve(trial.latest_invoice as string);
+    const quarter = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: quarterly.id }],
     });
-    const quarterInvoice = await stripe.invoices.retrieve(quarter.latest_invoice as string);
+    const quarterInvoice = await t.stripe.invoices.retrieve(quarter.latest_invoice as string);
 
     // Assess
     expect(invoice).toMatchObject({ status: 'paid', total: 0, amount_paid: 0 });
@@ -141,34 +115,34 @@ describe('subscription invoices', () => {
 
   it('take a subscription’s pending items into a manual invoice, which cannot be deleted', async () => {
     // Prepare
-    const customer = await stripe.customers.create({
+    const customer = await t.stripe.customers.create({
       payment_method: 'pm_card_visa',
       invoice_settings: { default_payment_method: 'pm_card_visa' },
     });
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: monthly.id }],
     });
-    const forSubscription = await stripe.invoiceItems.create({
+    const forSubscription = await t.stripe.invoiceItems.create({
       customer: customer.id,
       subscription: subscription.id,
       amount: 700,
       currency: 'usd',
     });
-    const oneOff = await stripe.invoiceItems.create({
+    const oneOff = await t.stripe.invoiceItems.create({
       customer: customer.id,
       amount: 300,
       currency: 'usd',
     });
 
     // Act
-    const invoice = await stripe.invoices.create({
+    const invoice = await t.stripe.invoices.create({
       customer: customer.id,
       subscription: subscription.id,
       pending_invoice_items_behavior: 'include',
     });
-    const remove = await rejection(stripe.invoices.del(invoice.id));
-    const stillPending = await stripe.invoiceItems.retrieve(oneOff.id);
+    const remove = await rejectionOf(t.stripe.invoices.del(invoice.id));
+    const stillPending = await t.stripe.invoiceItems.retrieve(oneOff.id);
 
     // Assess
     expect(forSubscription.parent).toEqual({

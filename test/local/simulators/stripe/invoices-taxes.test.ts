@@ -3,51 +3,17 @@
  * `tax_amounts[][tax_rate_data]`, the archived tax rates found or created for them, the lines’
  * `taxes` and the invoice’s `total_taxes` and tax-inclusive and exclusive totals.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import type Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cardPayer, draftWithLines, lastEvent, useSimulator } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ achSettlementMs: 50 });
 let jenny: Stripe.Customer;
 
 beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-  jenny = await stripe.customers.create({
-    email: 'jenny@example.com',
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-  });
+  jenny = await cardPayer(t.stripe, { email: 'jenny@example.com' });
 });
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-/** A draft with one line per amount. */
-async function draftWith(amounts: number[]): Promise<Stripe.Invoice> {
-  const invoice = await stripe.invoices.create({ customer: jenny.id });
-  for (const [i, amount] of amounts.entries()) {
-    await stripe.invoiceItems.create({
-      customer: jenny.id,
-      invoice: invoice.id,
-      amount,
-      currency: 'usd',
-      description: `Item ${i + 1}`,
-    });
-  }
-  return stripe.invoices.retrieve(invoice.id);
-}
 
 const vat = {
   display_name: 'VAT',
@@ -66,22 +32,14 @@ const salesTax = {
   jurisdiction: 'CA',
 };
 
-/** The last event recorded, as its type, object and previous attributes. */
-function lastEvent(): {
-  type: string;
-  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
-} {
-  return sim.world.allEvents().at(-1) as unknown as ReturnType<typeof lastEvent>;
-}
-
 describe('invoice line taxes', () => {
   it('takes third-party tax amounts with update_lines, reflected in the totals', async () => {
     // Prepare
-    const invoice = await draftWith([10_000, 2_200]);
+    const invoice = await draftWithLines(t.stripe, jenny.id, [10_000, 2_200]);
     const [a, b] = invoice.lines.data as [Stripe.InvoiceLineItem, Stripe.InvoiceLineItem];
 
     // Act
-    const taxed = await stripe.invoices.updateLines(invoice.id, {
+    const taxed = await t.stripe.invoices.updateLines(invoice.id, {
       lines: [
         {
           id: a.id,
@@ -102,8 +60,8 @@ describe('invoice line taxes', () => {
       ],
       invoice_metadata: { tax_provider: 'avalara' },
     });
-    const event = lastEvent();
-    const again = await stripe.invoices.updateLines(invoice.id, {
+    const event = lastEvent(t.sim);
+    const again = await t.stripe.invoices.updateLines(invoice.id, {
       lines: [
         {
           id: b.id,
@@ -118,7 +76,7 @@ describe('invoice line taxes', () => {
         },
       ],
     });
-    const cleared = await stripe.invoices.updateLines(invoice.id, {
+    const cleared = await t.stripe.invoices.updateLines(invoice.id, {
       lines: [{ id: a.id, tax_amounts: '' }],
     });
 
@@ -159,7 +117,7 @@ describe('invoice line taxes', () => {
       total_taxes: [],
       metadata: {},
     });
-    const rate = sim.world.find(vatRate);
+    const rate = t.sim.world.find(vatRate);
     expect(rate).toMatchObject({
       object: 'tax_rate',
       active: false,

@@ -3,72 +3,25 @@
  * finalizing (number, hosted URLs, a PaymentIntent), paying with the default card, the events of
  * each step in order, and the shapes of what is returned.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+  cardCustomer,
+  eventTypesDuring,
+  lastEvent,
+  oneTimePrice,
+  rejectionOf,
+  useSimulator,
+  wire,
+} from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ achSettlementMs: 50 });
 let price: Stripe.Price;
 
 beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-  const product = await stripe.products.create({ name: 'Consulting' });
-  price = await stripe.prices.create({ product: product.id, unit_amount: 5_000, currency: 'usd' });
+  price = await oneTimePrice(t.stripe, 'Consulting', 5_000);
 });
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
-/** The types of the events `act` emits, in order. */
-async function eventsOf(act: () => Promise<unknown>): Promise<string[]> {
-  const before = sim.world.allEvents().length;
-  await act();
-  return sim.world
-    .allEvents()
-    .slice(before)
-    .map((e) => e.type as string);
-}
-
-function customer(params: Stripe.CustomerCreateParams = {}) {
-  return stripe.customers.create({
-    email: 'jenny@example.com',
-    name: 'Jenny Rosen',
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: params.payment_method ?? 'pm_card_visa' },
-    ...params,
-  });
-}
-
-/** The last event recorded, as its type, object and previous attributes. */
-function lastEvent(): {
-  type: string;
-  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
-} {
-  return sim.world.allEvents().at(-1) as unknown as ReturnType<typeof lastEvent>;
-}
 
 describe('a one-off invoice', () => {
   let invoice: Stripe.Invoice;
@@ -76,36 +29,36 @@ describe('a one-off invoice', () => {
 
   it('bills items with a line discount and an invoice discount', async () => {
     // Prepare
-    jenny = await customer();
-    const tenPercent = await stripe.coupons.create({ percent_off: 10, duration: 'once' });
-    const fiveOff = await stripe.coupons.create({
+    jenny = await cardCustomer(t.stripe);
+    const tenPercent = await t.stripe.coupons.create({ percent_off: 10, duration: 'once' });
+    const fiveOff = await t.stripe.coupons.create({
       amount_off: 500,
       currency: 'usd',
       duration: 'once',
     });
 
     // Act
-    const events = await eventsOf(async () => {
-      invoice = await stripe.invoices.create({
+    const events = await eventTypesDuring(t.sim, async () => {
+      invoice = await t.stripe.invoices.create({
         customer: jenny.id,
         description: 'March work',
         metadata: { order: '42' },
       });
-      await stripe.invoiceItems.create({
+      await t.stripe.invoiceItems.create({
         customer: jenny.id,
         invoice: invoice.id,
         pricing: { price: price.id },
         quantity: 2,
         discounts: [{ coupon: tenPercent.id }],
       });
-      await stripe.invoiceItems.create({
+      await t.stripe.invoiceItems.create({
         customer: jenny.id,
         invoice: invoice.id,
         amount: 2_500,
         currency: 'usd',
         description: 'Setup fee',
       });
-      invoice = await stripe.invoices.update(invoice.id, { discounts: [{ coupon: fiveOff.id }] });
+      invoice = await t.stripe.invoices.update(invoice.id, { discounts: [{ coupon: fiveOff.id }] });
     });
 
     // Assess
@@ -149,27 +102,27 @@ describe('a one-off invoice', () => {
       customer_email: 'jenny@example.com',
       metadata: { order: '42' },
     });
-    expect(shapeMismatches('invoice', json(invoice))).toEqual([]);
+    expect(shapeMismatches('invoice', wire(invoice))).toEqual([]);
     expect(
-      shapeMismatches('line_item', json(first), { conditional: ['pricing.price_details'] }),
+      shapeMismatches('line_item', wire(first), { conditional: ['pricing.price_details'] }),
     ).toEqual([]);
-    const item = await stripe.invoiceItems.retrieve(
+    const item = await t.stripe.invoiceItems.retrieve(
       first?.parent?.invoice_item_details?.invoice_item as string,
     );
     expect(item).toMatchObject({ invoice: invoice.id, amount: 10_000, discounts: [lineDiscount] });
     expect(
-      shapeMismatches('invoiceitem', json(item), { conditional: ['pricing.price_details'] }),
+      shapeMismatches('invoiceitem', wire(item), { conditional: ['pricing.price_details'] }),
     ).toEqual([]);
-    expect(shapeMismatches('discount', json(sim.world.find(lineDiscount)))).toEqual([]);
+    expect(shapeMismatches('discount', wire(t.sim.world.find(lineDiscount)))).toEqual([]);
   });
 
   it('finalizes it: number, hosted URLs, a PaymentIntent for what is due', async () => {
     // Act
     let finalized!: Stripe.Invoice;
-    const events = await eventsOf(async () => {
-      finalized = await stripe.invoices.finalizeInvoice(invoice.id, { expand: ['payments'] });
+    const events = await eventTypesDuring(t.sim, async () => {
+      finalized = await t.stripe.invoices.finalizeInvoice(invoice.id, { expand: ['payments'] });
     });
-    const again = await rejection(stripe.invoices.finalizeInvoice(invoice.id));
+    const again = await rejectionOf(t.stripe.invoices.finalizeInvoice(invoice.id));
 
     // Assess
     expect(events).toEqual(['payment_intent.created', 'invoice.finalized']);
@@ -191,7 +144,9 @@ describe('a one-off invoice', () => {
       invoice: invoice.id,
       payment: { type: 'payment_intent' },
     });
-    const intent = await stripe.paymentIntents.retrieve(payment?.payment.payment_intent as string);
+    const intent = await t.stripe.paymentIntents.retrieve(
+      payment?.payment.payment_intent as string,
+    );
     expect(intent).toMatchObject({
       amount: 11_000,
       customer: jenny.id,
@@ -202,7 +157,7 @@ describe('a one-off invoice', () => {
       "This invoice is already finalized, you can't re-finalize a non-draft invoice.",
     ]);
     expect(
-      shapeMismatches('invoice_payment', json(payment), {
+      shapeMismatches('invoice_payment', wire(payment), {
         conditional: ['payment.payment_intent'],
       }),
     ).toEqual([]);
@@ -211,11 +166,11 @@ describe('a one-off invoice', () => {
   it('is paid with the customer’s default card', async () => {
     // Act
     let paid!: Stripe.Invoice;
-    const events = await eventsOf(async () => {
-      paid = await stripe.invoices.pay(invoice.id);
+    const events = await eventTypesDuring(t.sim, async () => {
+      paid = await t.stripe.invoices.pay(invoice.id);
     });
-    const twice = await rejection(stripe.invoices.pay(invoice.id));
-    const payments = await stripe.invoicePayments.list({ invoice: invoice.id });
+    const twice = await rejectionOf(t.stripe.invoices.pay(invoice.id));
+    const payments = await t.stripe.invoicePayments.list({ invoice: invoice.id });
 
     // Assess
     expect(events).toEqual([
@@ -236,9 +191,9 @@ describe('a one-off invoice', () => {
     expect([twice.statusCode, twice.message]).toEqual([400, 'Invoice is already paid']);
     expect(payments.data).toHaveLength(1);
     expect(payments.data[0]).toMatchObject({ status: 'paid', amount_paid: 11_000 });
-    expect(await stripe.invoicePayments.retrieve(payments.data[0]?.id as string)).toEqual(
+    expect(await t.stripe.invoicePayments.retrieve(payments.data[0]?.id as string)).toEqual(
       payments.data[0],
     );
-    expect(shapeMismatches('invoice', lastEvent().data.object)).toEqual([]);
+    expect(shapeMismatches('invoice', lastEvent(t.sim).data.object)).toEqual([]);
   });
 });

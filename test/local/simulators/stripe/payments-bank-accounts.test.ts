@@ -3,74 +3,29 @@
  * bank, debits that stay processing and then succeed or fail by the test account number, and
  * refunds of debits that stay pending until they settle.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
 import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+  eventsAbout,
+  eventTypesAbout,
+  pollUntil,
+  rejectionOf,
+  useSimulator,
+  wire,
+} from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
-const wire = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
-
-/** The events about any of these objects, in order, with their previous attributes. */
-function eventsFor(...ids: string[]): { type: string; previous?: unknown }[] {
-  return sim.world
-    .allEvents()
-    .filter((e) => ids.includes((e.data as { object: { id: string } }).object.id))
-    .map((e) => {
-      const data = e.data as { previous_attributes?: unknown };
-      const previous = data.previous_attributes ? { previous: data.previous_attributes } : {};
-      return { type: e.type as string, ...previous };
-    });
-}
-
-const eventTypes = (...ids: string[]) => eventsFor(...ids).map((e) => e.type);
-
-async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 async function settled(id: string): Promise<Stripe.PaymentIntent> {
-  return until(async () => {
-    const intent = await stripe.paymentIntents.retrieve(id);
+  return pollUntil(async () => {
+    const intent = await t.stripe.paymentIntents.retrieve(id);
     return intent.status === 'processing' ? undefined : intent;
   });
 }
 
 function bankAccount(accountNumber = '000123456789', name: string | null = 'Jenny Rosen') {
-  return stripe.paymentMethods.create({
+  return t.stripe.paymentMethods.create({
     type: 'us_bank_account',
     us_bank_account: {
       account_number: accountNumber,
@@ -104,15 +59,15 @@ describe('US bank account payment methods', () => {
 
   it('requires the account holder name and valid numbers', async () => {
     // Act
-    const noName = await rejection(bankAccount('000123456789', null));
-    const badRouting = await rejection(
-      stripe.paymentMethods.create({
+    const noName = await rejectionOf(bankAccount('000123456789', null));
+    const badRouting = await rejectionOf(
+      t.stripe.paymentMethods.create({
         type: 'us_bank_account',
         us_bank_account: { account_number: '000123456789', routing_number: '110000001' },
         billing_details: { name: 'J' },
       }),
     );
-    const badAccount = await rejection(bankAccount('12'));
+    const badAccount = await rejectionOf(bankAccount('12'));
 
     // Assess
     expect([noName.code, noName.param]).toEqual(['parameter_missing', 'billing_details[name]']);
@@ -126,14 +81,14 @@ describe('US bank account payment methods', () => {
 
 describe('ACH Direct Debit payments', () => {
   async function achPayment(accountNumber: string) {
-    const customer = await stripe.customers.create();
-    const pm = await stripe.paymentMethods.create({
+    const customer = await t.stripe.customers.create();
+    const pm = await t.stripe.paymentMethods.create({
       type: 'us_bank_account',
       us_bank_account: { account_number: accountNumber, routing_number: '110000000' },
       billing_details: { name: 'Jenny Rosen' },
     });
-    await stripe.paymentMethods.attach(pm.id, { customer: customer.id });
-    return stripe.paymentIntents.create({
+    await t.stripe.paymentMethods.attach(pm.id, { customer: customer.id });
+    return t.stripe.paymentIntents.create({
       amount: 10_000,
       currency: 'usd',
       customer: customer.id,
@@ -152,9 +107,9 @@ describe('ACH Direct Debit payments', () => {
   it('processes, then succeeds after settlement', async () => {
     // Act
     const processing = await achPayment('000123456789');
-    const pending = await stripe.charges.retrieve(processing.latest_charge as string);
+    const pending = await t.stripe.charges.retrieve(processing.latest_charge as string);
     const intent = await settled(processing.id);
-    const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+    const charge = await t.stripe.charges.retrieve(intent.latest_charge as string);
 
     // Assess
     expect([processing.status, pending.status, pending.paid]).toEqual([
@@ -178,14 +133,14 @@ describe('ACH Direct Debit payments', () => {
         conditional: ['payment_method_details.card', 'payment_method_details.us_bank_account'],
       }),
     ).toEqual([]);
-    expect(eventTypes(intent.id, charge.id)).toEqual([
+    expect(eventTypesAbout(t.sim, intent.id, charge.id)).toEqual([
       'payment_intent.created',
       'charge.pending',
       'payment_intent.processing',
       'charge.succeeded',
       'payment_intent.succeeded',
     ]);
-    const settledEvent = sim.world
+    const settledEvent = t.sim.world
       .allEvents()
       .find(
         (e) =>
@@ -204,7 +159,7 @@ describe('ACH Direct Debit payments', () => {
     // Act
     const processing = await achPayment(accountNumber);
     const intent = await settled(processing.id);
-    const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+    const charge = await t.stripe.charges.retrieve(intent.latest_charge as string);
 
     // Assess
     expect([intent.status, intent.payment_method, intent.last_payment_error?.code]).toEqual([
@@ -213,7 +168,7 @@ describe('ACH Direct Debit payments', () => {
       code,
     ]);
     expect([charge.status, charge.paid, charge.failure_code]).toEqual(['failed', false, code]);
-    expect(eventTypes(intent.id, charge.id)).toEqual([
+    expect(eventTypesAbout(t.sim, intent.id, charge.id)).toEqual([
       'payment_intent.created',
       'charge.pending',
       'payment_intent.processing',
@@ -224,8 +179,8 @@ describe('ACH Direct Debit payments', () => {
 
   it('refuses a bank account for a non-USD intent', async () => {
     // Act
-    const error = await rejection(
-      stripe.paymentIntents.create({
+    const error = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 5_000,
         currency: 'eur',
         allowed_payment_method_types: ['us_bank_account'],
@@ -241,11 +196,11 @@ describe('ACH Direct Debit payments', () => {
 describe('ACH refunds', () => {
   it('stays pending, then succeeds (refund.updated, charge.refund.updated)', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const pm = await stripe.paymentMethods.attach('pm_usBankAccount_success', {
+    const customer = await t.stripe.customers.create();
+    const pm = await t.stripe.paymentMethods.attach('pm_usBankAccount_success', {
       customer: customer.id,
     });
-    const processing = await stripe.paymentIntents.create({
+    const processing = await t.stripe.paymentIntents.create({
       amount: 10_000,
       currency: 'usd',
       customer: customer.id,
@@ -253,17 +208,17 @@ describe('ACH refunds', () => {
       allowed_payment_method_types: ['us_bank_account'],
       confirm: true,
     });
-    const early = await rejection(stripe.refunds.create({ payment_intent: processing.id }));
-    await until(async () =>
-      (await stripe.paymentIntents.retrieve(processing.id)).status === 'succeeded'
+    const early = await rejectionOf(t.stripe.refunds.create({ payment_intent: processing.id }));
+    await pollUntil(async () =>
+      (await t.stripe.paymentIntents.retrieve(processing.id)).status === 'succeeded'
         ? true
         : undefined,
     );
 
     // Act
-    const refund = await stripe.refunds.create({ payment_intent: processing.id, amount: 4_000 });
-    const settled = await until(async () => {
-      const current = await stripe.refunds.retrieve(refund.id);
+    const refund = await t.stripe.refunds.create({ payment_intent: processing.id, amount: 4_000 });
+    const settled = await pollUntil(async () => {
+      const current = await t.stripe.refunds.retrieve(refund.id);
       return current.status === 'succeeded' ? current : undefined;
     });
 
@@ -279,12 +234,12 @@ describe('ACH refunds', () => {
         conditional: ['destination_details.card', 'destination_details.us_bank_transfer'],
       }),
     ).toEqual([]);
-    expect(eventsFor(refund.id).map((e) => e.type)).toEqual([
+    expect(eventsAbout(t.sim, refund.id).map((e) => e.type)).toEqual([
       'refund.created',
       'refund.updated',
       'charge.refund.updated',
     ]);
-    expect(eventsFor(refund.id)[1]?.previous).toMatchObject({ status: 'pending' });
-    expect((await stripe.charges.retrieve(refund.charge as string)).amount_refunded).toBe(4_000);
+    expect(eventsAbout(t.sim, refund.id)[1]?.previous).toMatchObject({ status: 'pending' });
+    expect((await t.stripe.charges.retrieve(refund.charge as string)).amount_refunded).toBe(4_000);
   });
 });

@@ -4,57 +4,20 @@
  * validation, listing, and the events in Stripe's order.
  */
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   confirmPaymentIntent,
   createPaymentIntent,
 } from '../../../../local/simulators/stripe/billing/payments.ts';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import { eventTypesAbout, rejectionOf, useSimulator, wire } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const wire = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
-
-/** The types of the events about any of these objects, in the order they were emitted. */
-function eventTypes(...ids: string[]): string[] {
-  return sim.world
-    .allEvents()
-    .filter((e) => ids.includes((e.data as { object: { id: string } }).object.id))
-    .map((e) => e.type as string);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 const card = { allowed_payment_method_types: ['card'] };
 
 function cardPayment(paymentMethod: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) {
-  return stripe.paymentIntents.create({
+  return t.stripe.paymentIntents.create({
     amount: 2_000,
     currency: 'usd',
     allowed_payment_method_types: ['card'],
@@ -67,8 +30,8 @@ function cardPayment(paymentMethod: string, extra: Partial<Stripe.PaymentIntentC
 describe('card payments', () => {
   it('succeed at once: a paid charge, fixture shapes, and events in Stripe’s order', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const customer = await t.stripe.customers.create();
+    const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
 
     // Act
     const intent = await cardPayment(pm.id, {
@@ -77,7 +40,7 @@ describe('card payments', () => {
       metadata: { order: '7' },
       off_session: true,
     });
-    const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+    const charge = await t.stripe.charges.retrieve(intent.latest_charge as string);
 
     // Assess
     expect([
@@ -106,7 +69,7 @@ describe('card payments', () => {
     expect([charge.failure_code, charge.outcome?.type]).toEqual([null, 'authorized']);
     expect(shapeMismatches('payment_intent', wire(intent))).toEqual([]);
     expect(shapeMismatches('charge', wire(charge))).toEqual([]);
-    expect(eventTypes(intent.id, charge.id)).toEqual([
+    expect(eventTypesAbout(t.sim, intent.id, charge.id)).toEqual([
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.succeeded',
@@ -127,16 +90,16 @@ describe('card payments', () => {
     'decline with %s: a 402 card error, a failed charge, a retryable intent',
     async (card, code, declineCode, message) => {
       // Prepare
-      const customer = await stripe.customers.create();
+      const customer = await t.stripe.customers.create();
       const pm =
         card === 'pm_card_chargeCustomerFail'
-          ? (await stripe.paymentMethods.attach(card, { customer: customer.id })).id
+          ? (await t.stripe.paymentMethods.attach(card, { customer: customer.id })).id
           : card;
 
       // Act
-      const error = await rejection(cardPayment(pm, { customer: customer.id }));
-      const intent = await stripe.paymentIntents.retrieve(error.payment_intent?.id as string);
-      const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+      const error = await rejectionOf(cardPayment(pm, { customer: customer.id }));
+      const intent = await t.stripe.paymentIntents.retrieve(error.payment_intent?.id as string);
+      const charge = await t.stripe.charges.retrieve(intent.latest_charge as string);
 
       // Assess
       expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
@@ -165,7 +128,7 @@ describe('card payments', () => {
       ]).toEqual(['failed', false, false, code, message]);
       expect(charge.outcome).toMatchObject({ type: 'issuer_declined', reason: declineCode });
       expect(shapeMismatches('charge', wire(charge))).toEqual([]);
-      expect(eventTypes(intent.id, charge.id)).toEqual([
+      expect(eventTypesAbout(t.sim, intent.id, charge.id)).toEqual([
         'payment_intent.created',
         'charge.failed',
         'payment_intent.payment_failed',
@@ -175,22 +138,22 @@ describe('card payments', () => {
 
   it('confirms in two steps and retries a declined intent with another card', async () => {
     // Prepare
-    const intent = await stripe.paymentIntents.create({
+    const intent = await t.stripe.paymentIntents.create({
       amount: 1_500,
       currency: 'usd',
       allowed_payment_method_types: ['card'],
     });
-    const declined = await rejection(
-      stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa_chargeDeclined' }),
+    const declined = await rejectionOf(
+      t.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa_chargeDeclined' }),
     );
 
     // Act
-    const updated = await stripe.paymentIntents.update(intent.id, {
+    const updated = await t.stripe.paymentIntents.update(intent.id, {
       payment_method: 'pm_card_mastercard',
       amount: 1_600,
     });
-    const confirmed = await stripe.paymentIntents.confirm(intent.id);
-    const again = await rejection(stripe.paymentIntents.confirm(intent.id));
+    const confirmed = await t.stripe.paymentIntents.confirm(intent.id);
+    const again = await rejectionOf(t.stripe.paymentIntents.confirm(intent.id));
 
     // Assess
     expect([intent.status, declined.statusCode]).toEqual(['requires_payment_method', 402]);
@@ -202,14 +165,14 @@ describe('card payments', () => {
     expect([confirmed.status, confirmed.amount_received]).toEqual(['succeeded', 1_600]);
     expect([again.statusCode, again.code]).toEqual([400, 'payment_intent_unexpected_state']);
     expect(
-      (await stripe.charges.list({ payment_intent: intent.id })).data.map((c) => c.status),
+      (await t.stripe.charges.list({ payment_intent: intent.id })).data.map((c) => c.status),
     ).toEqual(['succeeded', 'failed']);
   });
 
   it('replays a decline for the same idempotency key without charging again', async () => {
     // Prepare
     const create = () =>
-      stripe.paymentIntents.create(
+      t.stripe.paymentIntents.create(
         {
           amount: 900,
           currency: 'usd',
@@ -217,14 +180,14 @@ describe('card payments', () => {
           payment_method: 'pm_card_visa_chargeDeclined',
           confirm: true,
         },
-        { idempotencyKey: `decline-${sim.port}` },
+        { idempotencyKey: `decline-${t.sim.port}` },
       );
-    const charges = () => sim.world.all('charge').length;
+    const charges = () => t.sim.world.all('charge').length;
 
     // Act
-    const a = await rejection(create());
+    const a = await rejectionOf(create());
     const before = charges();
-    const b = await rejection(create());
+    const b = await rejectionOf(create());
 
     // Assess
     expect([a.statusCode, b.statusCode, b.payment_intent?.id, b.charge]).toEqual([
@@ -239,8 +202,8 @@ describe('card payments', () => {
 
   it('attaches the card for setup_future_usage, and the contract functions report declines without throwing', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const intent = createPaymentIntent(sim.world, {
+    const customer = await t.stripe.customers.create();
+    const intent = createPaymentIntent(t.sim.world, {
       amount: 5_000,
       currency: 'usd',
       customer: customer.id,
@@ -252,10 +215,10 @@ describe('card payments', () => {
       customer: customer.id,
       setup_future_usage: 'off_session',
     });
-    const result = confirmPaymentIntent(sim.world, intent, { offSession: true });
+    const result = confirmPaymentIntent(t.sim.world, intent, { offSession: true });
 
     // Assess
-    expect((await stripe.paymentMethods.retrieve(saved.payment_method as string)).customer).toBe(
+    expect((await t.stripe.paymentMethods.retrieve(saved.payment_method as string)).customer).toBe(
       customer.id,
     );
     expect(saved.setup_future_usage).toBe('off_session');

@@ -4,61 +4,23 @@
  * changes nothing it was sent with; and an ACH debit fails only for Stripe's test account
  * numbers, not for a real account that ends in the same four digits.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { pollUntil, rejectionOf, useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 20 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
-
-/** Polls `check` until it gives a value (every 10 ms, for at most 5 s). */
-async function until<T>(check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('timed out waiting for the state to change');
-}
+const t = useSimulator({ achSettlementMs: 20 });
 
 /** An open invoice of $30 for a customer without a payment method, and its PaymentIntent id. */
 async function openInvoice(): Promise<{ invoice: Stripe.Invoice; intent: string }> {
-  const customer = await stripe.customers.create();
-  const draft = await stripe.invoices.create({ customer: customer.id });
-  await stripe.invoiceItems.create({
+  const customer = await t.stripe.customers.create();
+  const draft = await t.stripe.invoices.create({ customer: customer.id });
+  await t.stripe.invoiceItems.create({
     customer: customer.id,
     invoice: draft.id,
     amount: 3_000,
     currency: 'usd',
   });
-  const invoice = await stripe.invoices.finalizeInvoice(draft.id, { expand: ['payments'] });
+  const invoice = await t.stripe.invoices.finalizeInvoice(draft.id, { expand: ['payments'] });
   const intent = invoice.payments?.data[0]?.payment.payment_intent;
   expect(typeof intent).toBe('string');
   return { invoice, intent: intent as string };
@@ -70,10 +32,10 @@ describe('an invoice’s PaymentIntent', () => {
     const { invoice, intent } = await openInvoice();
 
     // Act
-    const cancel = await rejection(stripe.paymentIntents.cancel(intent));
-    const reprice = await rejection(stripe.paymentIntents.update(intent, { amount: 100 }));
-    const untouched = await stripe.paymentIntents.retrieve(intent);
-    const paid = await stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_visa' });
+    const cancel = await rejectionOf(t.stripe.paymentIntents.cancel(intent));
+    const reprice = await rejectionOf(t.stripe.paymentIntents.update(intent, { amount: 100 }));
+    const untouched = await t.stripe.paymentIntents.retrieve(intent);
+    const paid = await t.stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_visa' });
 
     // Assess
     expect([cancel.statusCode, cancel.type]).toEqual([400, 'StripeInvalidRequestError']);
@@ -89,23 +51,23 @@ describe('an invoice’s PaymentIntent', () => {
 describe('confirming a PaymentIntent', () => {
   it('changes nothing it was sent with when the confirmation is refused', async () => {
     // Prepare
-    const owner = await stripe.customers.create({ payment_method: 'pm_card_visa' });
-    const theirs = (await stripe.paymentMethods.list({ customer: owner.id })).data[0]?.id;
-    const intent = await stripe.paymentIntents.create({
+    const owner = await t.stripe.customers.create({ payment_method: 'pm_card_visa' });
+    const theirs = (await t.stripe.paymentMethods.list({ customer: owner.id })).data[0]?.id;
+    const intent = await t.stripe.paymentIntents.create({
       amount: 2_000,
       currency: 'usd',
       allowed_payment_method_types: ['card'],
     });
 
     // Act
-    const refused = await rejection(
-      stripe.paymentIntents.confirm(intent.id, {
+    const refused = await rejectionOf(
+      t.stripe.paymentIntents.confirm(intent.id, {
         payment_method: theirs as string,
         allowed_payment_method_types: ['card', 'us_bank_account'],
         receipt_email: 'jenny@example.com',
       }),
     );
-    const after = await stripe.paymentIntents.retrieve(intent.id);
+    const after = await t.stripe.paymentIntents.retrieve(intent.id);
 
     // Assess
     expect([refused.statusCode, refused.param]).toEqual([400, 'payment_method']);
@@ -116,16 +78,16 @@ describe('confirming a PaymentIntent', () => {
 describe('ACH debits', () => {
   it('succeed for a real account number that merely ends like a failing test account', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const account = await stripe.paymentMethods.create({
+    const customer = await t.stripe.customers.create();
+    const account = await t.stripe.paymentMethods.create({
       type: 'us_bank_account',
       us_bank_account: { account_number: '987654321116', routing_number: '110000000' },
       billing_details: { name: 'Jenny Rosen' },
     });
-    await stripe.paymentMethods.attach(account.id, { customer: customer.id });
+    await t.stripe.paymentMethods.attach(account.id, { customer: customer.id });
 
     // Act
-    const processing = await stripe.paymentIntents.create({
+    const processing = await t.stripe.paymentIntents.create({
       amount: 5_000,
       currency: 'usd',
       customer: customer.id,
@@ -133,8 +95,8 @@ describe('ACH debits', () => {
       allowed_payment_method_types: ['us_bank_account'],
       confirm: true,
     });
-    const settled = await until(async () => {
-      const intent = await stripe.paymentIntents.retrieve(processing.id);
+    const settled = await pollUntil(async () => {
+      const intent = await t.stripe.paymentIntents.retrieve(processing.id);
       return intent.status === 'processing' ? undefined : intent;
     });
 

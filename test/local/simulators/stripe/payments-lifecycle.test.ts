@@ -3,89 +3,62 @@
  * automatic payment methods and `return_url`, updates, cancellation, listing PaymentIntents and
  * charges with their filters and pagination.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useSimulator } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 const card = { allowed_payment_method_types: ['card'] };
 
 describe('creating PaymentIntents', () => {
   it('refuses amounts under the minimum, bad currencies, unknown customers and parameters', async () => {
     // Act
-    const small = await rejection(
-      stripe.paymentIntents.create({ amount: 49, currency: 'usd', ...card }),
+    const small = await rejectionOf(
+      t.stripe.paymentIntents.create({ amount: 49, currency: 'usd', ...card }),
     );
-    const smallGbp = await rejection(
-      stripe.paymentIntents.create({ amount: 29, currency: 'gbp', ...card }),
+    const smallGbp = await rejectionOf(
+      t.stripe.paymentIntents.create({ amount: 29, currency: 'gbp', ...card }),
     );
-    const currency = await rejection(
-      stripe.paymentIntents.create({ amount: 500, currency: 'dollars', ...card }),
+    const currency = await rejectionOf(
+      t.stripe.paymentIntents.create({ amount: 500, currency: 'dollars', ...card }),
     );
-    const customer = await rejection(
-      stripe.paymentIntents.create({
+    const customer = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 500,
         currency: 'usd',
         customer: 'cus_missing',
         ...card,
       }),
     );
-    const method = await rejection(
-      stripe.paymentIntents.create({
+    const method = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 500,
         currency: 'usd',
         payment_method: 'pm_missing',
         ...card,
       }),
     );
-    const unknown = await rejection(
-      stripe.paymentIntents.create({
+    const unknown = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 500,
         currency: 'usd',
         colour: 'red',
       } as Stripe.PaymentIntentCreateParams),
     );
-    const missing = await rejection(
-      stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
+    const missing = await rejectionOf(
+      t.stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
     );
-    const type = await rejection(
-      stripe.paymentIntents.create({
+    const type = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 500,
         currency: 'usd',
         allowed_payment_method_types: ['sepa_debit' as 'card'],
       }),
     );
-    const offSession = await rejection(
-      stripe.paymentIntents.create({ amount: 500, currency: 'usd', off_session: true, ...card }),
+    const offSession = await rejectionOf(
+      t.stripe.paymentIntents.create({ amount: 500, currency: 'usd', off_session: true, ...card }),
     );
 
     // Assess
@@ -111,20 +84,20 @@ describe('creating PaymentIntents', () => {
     expect([missing.code, missing.param]).toEqual(['parameter_missing', 'amount']);
     expect(type.param).toBe('allowed_payment_method_types');
     expect(offSession.param).toBe('off_session');
-    expect(sim.world.all('payment_intent')).toEqual([]);
+    expect(t.sim.world.all('payment_intent')).toEqual([]);
   });
 
   it('defaults to the Dashboard’s automatic payment methods, which need a return_url to confirm', async () => {
     // Act
-    const intent = await stripe.paymentIntents.create({ amount: 2_500, currency: 'usd' });
-    const noReturnUrl = await rejection(
-      stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' }),
+    const intent = await t.stripe.paymentIntents.create({ amount: 2_500, currency: 'usd' });
+    const noReturnUrl = await rejectionOf(
+      t.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' }),
     );
-    const confirmed = await stripe.paymentIntents.confirm(intent.id, {
+    const confirmed = await t.stripe.paymentIntents.confirm(intent.id, {
       payment_method: 'pm_card_visa',
       return_url: 'https://example.com/done',
     });
-    const noRedirects = await stripe.paymentIntents.create({
+    const noRedirects = await t.stripe.paymentIntents.create({
       amount: 2_500,
       currency: 'usd',
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
@@ -154,13 +127,13 @@ describe('creating PaymentIntents', () => {
 
   it('takes allowed_payment_method_types (the pinned version has no payment_method_types)', async () => {
     // Act
-    const eur = await stripe.paymentIntents.create({
+    const eur = await t.stripe.paymentIntents.create({
       amount: 900,
       currency: 'eur',
       allowed_payment_method_types: ['card', 'us_bank_account'],
     });
-    const old = await rejection(
-      stripe.paymentIntents.create({
+    const old = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 900,
         currency: 'usd',
         payment_method_types: ['card'],
@@ -174,20 +147,20 @@ describe('creating PaymentIntents', () => {
 
   it('refuses a payment method of a type the intent does not take, or of another customer', async () => {
     // Prepare
-    const owner = await stripe.customers.create();
-    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: owner.id });
+    const owner = await t.stripe.customers.create();
+    const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: owner.id });
 
     // Act
-    const wrongType = await rejection(
-      stripe.paymentIntents.create({
+    const wrongType = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 900,
         currency: 'usd',
         payment_method: 'pm_usBankAccount_success',
         ...card,
       }),
     );
-    const noCustomer = await rejection(
-      stripe.paymentIntents.create({
+    const noCustomer = await rejectionOf(
+      t.stripe.paymentIntents.create({
         amount: 900,
         currency: 'usd',
         payment_method: pm.id,
@@ -208,7 +181,7 @@ describe('creating PaymentIntents', () => {
 describe('updating and cancelling PaymentIntents', () => {
   it('updates an open intent, and only metadata and description once it succeeded', async () => {
     // Prepare
-    const intent = await stripe.paymentIntents.create({
+    const intent = await t.stripe.paymentIntents.create({
       amount: 1_000,
       currency: 'usd',
       ...card,
@@ -216,14 +189,16 @@ describe('updating and cancelling PaymentIntents', () => {
     });
 
     // Act
-    const updated = await stripe.paymentIntents.update(intent.id, {
+    const updated = await t.stripe.paymentIntents.update(intent.id, {
       amount: 1_200,
       description: 'More',
       metadata: { b: '2' },
     });
-    await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
-    const amountAfter = await rejection(stripe.paymentIntents.update(intent.id, { amount: 1_300 }));
-    const metadataAfter = await stripe.paymentIntents.update(intent.id, {
+    await t.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
+    const amountAfter = await rejectionOf(
+      t.stripe.paymentIntents.update(intent.id, { amount: 1_300 }),
+    );
+    const metadataAfter = await t.stripe.paymentIntents.update(intent.id, {
       metadata: { a: '' },
       description: 'Paid',
     });
@@ -244,7 +219,7 @@ describe('updating and cancelling PaymentIntents', () => {
       1_200,
     ]);
     expect(
-      sim.world
+      t.sim.world
         .allEvents()
         .filter((e) => (e.data as { object: { id: string } }).object.id === intent.id)
         .map((e) => e.type),
@@ -253,8 +228,8 @@ describe('updating and cancelling PaymentIntents', () => {
 
   it('cancels an unpaid intent (payment_intent.canceled) but not a succeeded one', async () => {
     // Prepare
-    const open = await stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', ...card });
-    const paid = await stripe.paymentIntents.create({
+    const open = await t.stripe.paymentIntents.create({ amount: 1_000, currency: 'usd', ...card });
+    const paid = await t.stripe.paymentIntents.create({
       amount: 1_000,
       currency: 'usd',
       ...card,
@@ -263,15 +238,15 @@ describe('updating and cancelling PaymentIntents', () => {
     });
 
     // Act
-    const canceled = await stripe.paymentIntents.cancel(open.id, {
+    const canceled = await t.stripe.paymentIntents.cancel(open.id, {
       cancellation_reason: 'requested_by_customer',
     });
-    const confirmCanceled = await rejection(
-      stripe.paymentIntents.confirm(open.id, { payment_method: 'pm_card_visa' }),
+    const confirmCanceled = await rejectionOf(
+      t.stripe.paymentIntents.confirm(open.id, { payment_method: 'pm_card_visa' }),
     );
-    const cancelPaid = await rejection(stripe.paymentIntents.cancel(paid.id));
-    const badReason = await rejection(
-      stripe.paymentIntents.cancel(paid.id, { cancellation_reason: 'bored' as 'duplicate' }),
+    const cancelPaid = await rejectionOf(t.stripe.paymentIntents.cancel(paid.id));
+    const badReason = await rejectionOf(
+      t.stripe.paymentIntents.cancel(paid.id, { cancellation_reason: 'bored' as 'duplicate' }),
     );
 
     // Assess
@@ -280,7 +255,7 @@ describe('updating and cancelling PaymentIntents', () => {
       'requested_by_customer',
       'number',
     ]);
-    const last = sim.world.allEvents().at(-1);
+    const last = t.sim.world.allEvents().at(-1);
     expect([last?.type, (last?.data as { object?: unknown } | undefined)?.object]).toEqual([
       'payment_intent.canceled',
       expect.objectContaining({ id: open.id, status: 'canceled' }),

@@ -2,63 +2,35 @@
  * Listing and retrieving through the official SDK: a customer's payment methods, PaymentIntents
  * and charges with their filters and pagination, updating a charge, and 404s for unknown ids.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 const card = { allowed_payment_method_types: ['card'] };
 
 describe('listing payment methods', () => {
   it('lists a customer’s payment methods by type, newest first, with pagination', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-    const mastercard = await stripe.paymentMethods.attach('pm_card_mastercard', {
+    const customer = await t.stripe.customers.create();
+    const visa = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const mastercard = await t.stripe.paymentMethods.attach('pm_card_mastercard', {
       customer: customer.id,
     });
-    const bank = await stripe.paymentMethods.attach('pm_usBankAccount_success', {
+    const bank = await t.stripe.paymentMethods.attach('pm_usBankAccount_success', {
       customer: customer.id,
     });
 
     // Act
-    const all = await stripe.customers.listPaymentMethods(customer.id);
-    const cards = await stripe.paymentMethods.list({ customer: customer.id, type: 'card' });
-    const page = await stripe.customers.listPaymentMethods(customer.id, { limit: 2 });
-    const next = await stripe.customers.listPaymentMethods(customer.id, {
+    const all = await t.stripe.customers.listPaymentMethods(customer.id);
+    const cards = await t.stripe.paymentMethods.list({ customer: customer.id, type: 'card' });
+    const page = await t.stripe.customers.listPaymentMethods(customer.id, { limit: 2 });
+    const next = await t.stripe.customers.listPaymentMethods(customer.id, {
       limit: 2,
       starting_after: page.data[1]?.id as string,
     });
-    const one = await stripe.customers.retrievePaymentMethod(customer.id, visa.id);
-    const missing = await rejection(stripe.customers.listPaymentMethods('cus_missing'));
+    const one = await t.stripe.customers.retrievePaymentMethod(customer.id, visa.id);
+    const missing = await rejectionOf(t.stripe.customers.listPaymentMethods('cus_missing'));
 
     // Assess
     expect(all.data.map((p) => p.id)).toEqual([bank.id, mastercard.id, visa.id]);
@@ -77,10 +49,10 @@ describe('listing payment methods', () => {
 describe('listing PaymentIntents and charges', () => {
   it('filters by customer, payment_intent and created, newest first, with pagination', async () => {
     // Prepare
-    const customer = await stripe.customers.create();
-    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const customer = await t.stripe.customers.create();
+    const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
     const pay = (amount: number) =>
-      stripe.paymentIntents.create({
+      t.stripe.paymentIntents.create({
         amount,
         currency: 'usd',
         customer: customer.id,
@@ -91,20 +63,20 @@ describe('listing PaymentIntents and charges', () => {
     const [first, second, third] = [await pay(1_000), await pay(2_000), await pay(3_000)];
 
     // Act
-    const intents = await stripe.paymentIntents.list({ customer: customer.id });
-    const page = await stripe.paymentIntents.list({ customer: customer.id, limit: 2 });
-    const rest = await stripe.paymentIntents.list({
+    const intents = await t.stripe.paymentIntents.list({ customer: customer.id });
+    const page = await t.stripe.paymentIntents.list({ customer: customer.id, limit: 2 });
+    const rest = await t.stripe.paymentIntents.list({
       customer: customer.id,
       limit: 2,
       starting_after: page.data[1]?.id as string,
     });
-    const future = await stripe.paymentIntents.list({
+    const future = await t.stripe.paymentIntents.list({
       customer: customer.id,
       created: { gt: first.created + 3_600 },
     });
-    const charges = await stripe.charges.list({ customer: customer.id });
-    const ofSecond = await stripe.charges.list({ payment_intent: second.id });
-    const auto = await stripe.paymentIntents
+    const charges = await t.stripe.charges.list({ customer: customer.id });
+    const ofSecond = await t.stripe.charges.list({ payment_intent: second.id });
+    const auto = await t.stripe.paymentIntents
       .list({ customer: customer.id })
       .autoPagingToArray({ limit: 10 });
 
@@ -123,7 +95,7 @@ describe('listing PaymentIntents and charges', () => {
 
   it('updates a charge’s metadata and description (charge.updated)', async () => {
     // Prepare
-    const intent = await stripe.paymentIntents.create({
+    const intent = await t.stripe.paymentIntents.create({
       amount: 700,
       currency: 'usd',
       payment_method: 'pm_card_visa',
@@ -132,15 +104,15 @@ describe('listing PaymentIntents and charges', () => {
     });
 
     // Act
-    const charge = await stripe.charges.update(intent.latest_charge as string, {
+    const charge = await t.stripe.charges.update(intent.latest_charge as string, {
       metadata: { note: 'vip' },
       description: 'Desk',
     });
-    const missing = await rejection(stripe.charges.retrieve('ch_missing'));
+    const missing = await rejectionOf(t.stripe.charges.retrieve('ch_missing'));
 
     // Assess
     expect([charge.metadata, charge.description]).toEqual([{ note: 'vip' }, 'Desk']);
-    const last = sim.world.allEvents().at(-1);
+    const last = t.sim.world.allEvents().at(-1);
     expect([
       last?.type,
       Object.keys(
@@ -154,7 +126,7 @@ describe('listing PaymentIntents and charges', () => {
 describe('retrieving', () => {
   it('answers 404 naming the intent for an unknown id', async () => {
     // Act
-    const error = await rejection(stripe.paymentIntents.retrieve('pi_missing'));
+    const error = await rejectionOf(t.stripe.paymentIntents.retrieve('pi_missing'));
 
     // Assess
     expect([error.statusCode, error.code, error.message]).toEqual([

@@ -3,58 +3,16 @@
  * ACH refunds that stay pending until they settle, metadata updates, cancellation, listing, and
  * `refundPayment()`, the contract credit notes call.
  */
-import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
 import { refundPayment } from '../../../../local/simulators/stripe/billing/refunds.ts';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
+import { eventsAbout, rejectionOf, useSimulator, wire } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = new Stripe('sk_test_x', {
-    host: '127.0.0.1',
-    port: sim.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const wire = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
-
-function eventsFor(...ids: string[]): { type: string; previous?: unknown }[] {
-  return sim.world
-    .allEvents()
-    .filter((e) => ids.includes((e.data as { object: { id: string } }).object.id))
-    .map((e) => {
-      const data = e.data as { previous_attributes?: unknown };
-      return {
-        type: e.type as string,
-        ...(data.previous_attributes ? { previous: data.previous_attributes } : {}),
-      };
-    });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Stripe.errors.StripeError);
-  return error as Stripe.errors.StripeError;
-}
+const t = useSimulator({ achSettlementMs: 50 });
 
 async function paid(amount = 2_000): Promise<Stripe.PaymentIntent> {
-  return stripe.paymentIntents.create({
+  return t.stripe.paymentIntents.create({
     amount,
     currency: 'usd',
     allowed_payment_method_types: ['card'],
@@ -69,12 +27,12 @@ describe('card refunds', () => {
     const intent = await paid();
 
     // Act
-    const refund = await stripe.refunds.create({
+    const refund = await t.stripe.refunds.create({
       payment_intent: intent.id,
       reason: 'requested_by_customer',
       metadata: { ticket: '9' },
     });
-    const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+    const charge = await t.stripe.charges.retrieve(intent.latest_charge as string);
 
     // Assess
     expect(refund).toMatchObject({
@@ -93,7 +51,7 @@ describe('card refunds', () => {
     ]).toEqual([2_000, true, [refund.id]]);
     expect(shapeMismatches('refund', wire(refund))).toEqual([]);
     expect(shapeMismatches('charge', wire(charge))).toEqual([]);
-    expect(eventsFor(refund.id, charge.id)).toEqual([
+    expect(eventsAbout(t.sim, refund.id, charge.id)).toEqual([
       { type: 'charge.succeeded' },
       { type: 'refund.created' },
       { type: 'charge.refunded', previous: { amount_refunded: 0, refunded: false } },
@@ -106,12 +64,12 @@ describe('card refunds', () => {
     const charge = intent.latest_charge as string;
 
     // Act
-    const first = await stripe.refunds.create({ charge, amount: 500 });
-    const second = await stripe.refunds.create({ charge, amount: 700 });
-    const over = await rejection(stripe.refunds.create({ charge, amount: 900 }));
-    const rest = await stripe.refunds.create({ payment_intent: intent.id });
-    const done = await rejection(stripe.refunds.create({ charge }));
-    const after = await stripe.charges.retrieve(charge);
+    const first = await t.stripe.refunds.create({ charge, amount: 500 });
+    const second = await t.stripe.refunds.create({ charge, amount: 700 });
+    const over = await rejectionOf(t.stripe.refunds.create({ charge, amount: 900 }));
+    const rest = await t.stripe.refunds.create({ payment_intent: intent.id });
+    const done = await rejectionOf(t.stripe.refunds.create({ charge }));
+    const after = await t.stripe.charges.retrieve(charge);
 
     // Assess
     expect([first.amount, second.amount, rest.amount]).toEqual([500, 700, 800]);
@@ -122,7 +80,7 @@ describe('card refunds', () => {
     ]);
     expect([done.statusCode, done.code]).toEqual([400, 'charge_already_refunded']);
     expect([after.amount_refunded, after.refunded]).toEqual([2_000, true]);
-    const refunded = eventsFor(charge).filter((e) => e.type === 'charge.refunded');
+    const refunded = eventsAbout(t.sim, charge).filter((e) => e.type === 'charge.refunded');
     expect(refunded.map((e) => e.previous)).toEqual([
       { amount_refunded: 0 },
       { amount_refunded: 500 },
@@ -132,14 +90,14 @@ describe('card refunds', () => {
 
   it('refuses payments without a successful charge, and unknown or missing targets', async () => {
     // Prepare
-    const open = await stripe.paymentIntents.create({
+    const open = await t.stripe.paymentIntents.create({
       amount: 1_000,
       currency: 'usd',
       allowed_payment_method_types: ['card'],
     });
-    const declined = await rejection(
+    const declined = await rejectionOf(
       paid().then(() =>
-        stripe.paymentIntents.create({
+        t.stripe.paymentIntents.create({
           amount: 1_000,
           currency: 'usd',
           allowed_payment_method_types: ['card'],
@@ -150,13 +108,13 @@ describe('card refunds', () => {
     );
 
     // Act
-    const unpaid = await rejection(stripe.refunds.create({ payment_intent: open.id }));
-    const failedCharge = await rejection(
-      stripe.refunds.create({ charge: declined.charge as string }),
+    const unpaid = await rejectionOf(t.stripe.refunds.create({ payment_intent: open.id }));
+    const failedCharge = await rejectionOf(
+      t.stripe.refunds.create({ charge: declined.charge as string }),
     );
-    const unknown = await rejection(stripe.refunds.create({ payment_intent: 'pi_missing' }));
-    const neither = await rejection(stripe.refunds.create({}));
-    const zero = await rejection(stripe.refunds.create({ payment_intent: open.id, amount: 0 }));
+    const unknown = await rejectionOf(t.stripe.refunds.create({ payment_intent: 'pi_missing' }));
+    const neither = await rejectionOf(t.stripe.refunds.create({}));
+    const zero = await rejectionOf(t.stripe.refunds.create({ payment_intent: open.id, amount: 0 }));
 
     // Assess
     expect([unpaid.statusCode, unpaid.message]).toEqual([
@@ -178,34 +136,34 @@ describe('managing refunds', () => {
   it('updates metadata, refuses to cancel a refund that needs no action, and lists by charge and intent', async () => {
     // Prepare
     const [a, b] = [await paid(3_000), await paid(4_000)];
-    const r1 = await stripe.refunds.create({ payment_intent: a.id, amount: 1_000 });
-    const r2 = await stripe.refunds.create({ payment_intent: a.id, amount: 1_000 });
-    const r3 = await stripe.refunds.create({ payment_intent: b.id });
+    const r1 = await t.stripe.refunds.create({ payment_intent: a.id, amount: 1_000 });
+    const r2 = await t.stripe.refunds.create({ payment_intent: a.id, amount: 1_000 });
+    const r3 = await t.stripe.refunds.create({ payment_intent: b.id });
 
     // Act
-    const updated = await stripe.refunds.update(r1.id, { metadata: { reason: 'late' } });
-    const cancel = await rejection(stripe.refunds.cancel(r2.id));
-    const ofA = await stripe.refunds.list({ payment_intent: a.id });
-    const ofB = await stripe.refunds.list({ charge: b.latest_charge as string });
-    const page = await stripe.refunds.list({ payment_intent: a.id, limit: 1 });
-    const nested = (await stripe.rawRequest(
+    const updated = await t.stripe.refunds.update(r1.id, { metadata: { reason: 'late' } });
+    const cancel = await rejectionOf(t.stripe.refunds.cancel(r2.id));
+    const ofA = await t.stripe.refunds.list({ payment_intent: a.id });
+    const ofB = await t.stripe.refunds.list({ charge: b.latest_charge as string });
+    const page = await t.stripe.refunds.list({ payment_intent: a.id, limit: 1 });
+    const nested = (await t.stripe.rawRequest(
       'GET',
       `/v1/charges/${a.latest_charge as string}/refunds`,
     )) as unknown as Stripe.ApiList<Stripe.Refund>;
-    const one = (await stripe.rawRequest(
+    const one = (await t.stripe.rawRequest(
       'GET',
       `/v1/charges/${a.latest_charge as string}/refunds/${r1.id}`,
     )) as unknown as Stripe.Refund;
-    const missing = await rejection(stripe.refunds.retrieve('re_missing'));
+    const missing = await rejectionOf(t.stripe.refunds.retrieve('re_missing'));
 
     // Assess
     expect(updated.metadata).toEqual({ reason: 'late' });
-    expect(eventsFor(r1.id).map((e) => e.type)).toEqual([
+    expect(eventsAbout(t.sim, r1.id).map((e) => e.type)).toEqual([
       'refund.created',
       'refund.updated',
       'charge.refund.updated',
     ]);
-    expect([cancel.statusCode, (await stripe.refunds.retrieve(r2.id)).status]).toEqual([
+    expect([cancel.statusCode, (await t.stripe.refunds.retrieve(r2.id)).status]).toEqual([
       400,
       'succeeded',
     ]);
@@ -222,7 +180,7 @@ describe('managing refunds', () => {
     const intent = await paid(5_000);
 
     // Act
-    const refund = refundPayment(sim.world, {
+    const refund = refundPayment(t.sim.world, {
       paymentIntent: intent.id,
       amount: 1_250,
       reason: 'duplicate',
@@ -237,10 +195,10 @@ describe('managing refunds', () => {
       metadata: { credit_note: 'cn_1' },
       payment_intent: intent.id,
     });
-    expect((await stripe.charges.retrieve(intent.latest_charge as string)).amount_refunded).toBe(
+    expect((await t.stripe.charges.retrieve(intent.latest_charge as string)).amount_refunded).toBe(
       1_250,
     );
-    expect(() => refundPayment(sim.world, { paymentIntent: intent.id, amount: 4_000 })).toThrow(
+    expect(() => refundPayment(t.sim.world, { paymentIntent: intent.id, amount: 4_000 })).toThrow(
       /greater than unrefunded amount/,
     );
   });

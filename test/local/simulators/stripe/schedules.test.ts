@@ -3,40 +3,26 @@
  * schedules that start in the future, and cancel, release, update and list.
  */
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+import { describe, expect, it } from 'vitest';
+import { advanceClock, useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator();
 const DAY = 86_400;
 const START = 1_767_225_600;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0 });
-  stripe = simulatorClient(sim);
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
 
 async function setUp(): Promise<{
   clock: Stripe.TestHelpers.TestClock;
   price: Stripe.Price;
   customer: Stripe.Customer;
 }> {
-  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
-  const price = await stripe.prices.create({
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: START });
+  const price = await t.stripe.prices.create({
     currency: 'usd',
     unit_amount: 1_000,
     recurring: { interval: 'month' },
     product_data: { name: 'Seat' },
   });
-  const customer = await stripe.customers.create({
+  const customer = await t.stripe.customers.create({
     test_clock: clock.id,
     payment_method: 'pm_card_visa',
     invoice_settings: { default_payment_method: 'pm_card_visa' },
@@ -44,22 +30,14 @@ async function setUp(): Promise<{
   return { clock, price, customer };
 }
 
-async function advance(clock: string, to: number): Promise<void> {
-  await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
-  for (let i = 0; i < 500; i++) {
-    if ((await stripe.testHelpers.testClocks.retrieve(clock)).status !== 'advancing') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('phases', () => {
   it('switch discounts with the phase, and show them on the schedule', async () => {
     // Prepare
     const { clock, price, customer } = await setUp();
-    const half = await stripe.coupons.create({ percent_off: 50, duration: 'forever' });
+    const half = await t.stripe.coupons.create({ percent_off: 50, duration: 'forever' });
 
     // Act
-    const schedule = await stripe.subscriptionSchedules.create({
+    const schedule = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
       start_date: 'now',
       phases: [
@@ -71,13 +49,13 @@ describe('phases', () => {
         { items: [{ price: price.id }], duration: { interval: 'month', interval_count: 1 } },
       ],
     });
-    await advance(clock.id, (schedule.phases[0]?.end_date ?? 0) + 2 * 3_600);
+    await advanceClock(t.stripe, clock.id, (schedule.phases[0]?.end_date ?? 0) + 2 * 3_600);
 
     // Assess
     expect(schedule.phases[0]?.discounts).toEqual([
       { coupon: half.id, discount: null, promotion_code: null },
     ]);
-    const invoices = await stripe.invoices.list({ subscription: String(schedule.subscription) });
+    const invoices = await t.stripe.invoices.list({ subscription: String(schedule.subscription) });
     expect(invoices.data.map((i) => i.total).reverse()).toEqual([500, 1_000]);
   });
 
@@ -85,7 +63,7 @@ describe('phases', () => {
     const { clock, price, customer } = await setUp();
     const start = START + 10 * DAY;
 
-    const schedule = await stripe.subscriptionSchedules.create({
+    const schedule = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
       start_date: start,
       phases: [1, 2].map((quantity) => ({
@@ -93,11 +71,11 @@ describe('phases', () => {
         duration: { interval: 'month' as const, interval_count: 1 },
       })),
     });
-    await advance(clock.id, start + 40 * DAY);
+    await advanceClock(t.stripe, clock.id, start + 40 * DAY);
 
     expect(schedule.status).toBe('not_started');
-    const running = await stripe.subscriptionSchedules.retrieve(schedule.id);
-    const subscription = await stripe.subscriptions.retrieve(String(running.subscription));
+    const running = await t.stripe.subscriptionSchedules.retrieve(schedule.id);
+    const subscription = await t.stripe.subscriptions.retrieve(String(running.subscription));
     expect(subscription.start_date).toBe(start);
     expect(subscription.items.data[0]?.quantity).toBe(2);
     expect(running.current_phase?.start_date).toBe(running.phases[1]?.start_date);
@@ -108,24 +86,24 @@ describe('managing schedules', () => {
   it('updates, lists, releases and cancels', async () => {
     const { price, customer } = await setUp();
     const phases = [{ items: [{ price: price.id }], iterations: 2 }];
-    const released = await stripe.subscriptionSchedules.create({
+    const released = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
       start_date: 'now',
       phases,
     });
-    const canceled = await stripe.subscriptionSchedules.create({
+    const canceled = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
       start_date: 'now',
       phases,
     });
 
-    const updated = await stripe.subscriptionSchedules.update(released.id, {
+    const updated = await t.stripe.subscriptionSchedules.update(released.id, {
       metadata: { deal: 'Q3' },
       end_behavior: 'cancel',
     });
-    const listed = await stripe.subscriptionSchedules.list({ customer: customer.id });
-    const afterRelease = await stripe.subscriptionSchedules.release(released.id);
-    const afterCancel = await stripe.subscriptionSchedules.cancel(canceled.id);
+    const listed = await t.stripe.subscriptionSchedules.list({ customer: customer.id });
+    const afterRelease = await t.stripe.subscriptionSchedules.release(released.id);
+    const afterCancel = await t.stripe.subscriptionSchedules.cancel(canceled.id);
 
     expect([updated.metadata, updated.end_behavior]).toEqual([{ deal: 'Q3' }, 'cancel']);
     expect(listed.data.map((s) => s.id).sort()).toEqual([released.id, canceled.id].sort());
@@ -133,14 +111,14 @@ describe('managing schedules', () => {
       'released',
       released.subscription,
     ]);
-    expect((await stripe.subscriptions.retrieve(String(released.subscription))).status).toBe(
+    expect((await t.stripe.subscriptions.retrieve(String(released.subscription))).status).toBe(
       'active',
     );
     expect(afterCancel.status).toBe('canceled');
-    expect((await stripe.subscriptions.retrieve(String(canceled.subscription))).status).toBe(
+    expect((await t.stripe.subscriptions.retrieve(String(canceled.subscription))).status).toBe(
       'canceled',
     );
-    await expect(stripe.subscriptionSchedules.cancel(canceled.id)).rejects.toMatchObject({
+    await expect(t.stripe.subscriptionSchedules.cancel(canceled.id)).rejects.toMatchObject({
       statusCode: 400,
     });
   });

@@ -5,26 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+import { describe, expect, it } from 'vitest';
+import { rejectionOf, useSimulator } from '../../../support/simulator.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ now: () => clock });
 /** The simulator's clock (Unix seconds); tests move it forward. */
 let clock = 1_800_000_000;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, now: () => clock });
-  stripe = simulatorClient(sim);
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
 
 const uniqueEmail = () => `user-${randomBytes(5).toString('hex')}@example.com`;
 
@@ -32,16 +18,9 @@ const uniqueEmail = () => `user-${randomBytes(5).toString('hex')}@example.com`;
 async function call(method: string, path: string, init: RequestInit = {}, key = true) {
   const auth: Record<string, string> = key ? { authorization: 'Bearer sk_test_fetch' } : {};
   const headers = { ...auth, 'content-type': 'application/x-www-form-urlencoded', ...init.headers };
-  const response = await fetch(`${sim.url}${path}`, { ...init, method, headers });
+  const response = await fetch(`${t.sim.url}${path}`, { ...init, method, headers });
   const json = (await response.json()) as { id?: string; error?: Record<string, unknown> };
   return { status: response.status, headers: response.headers, json };
-}
-
-/** What the SDK throws for a call that must fail. */
-async function failure(promise: Promise<unknown>) {
-  const error: unknown = await promise.catch((e: unknown) => e);
-  if (error instanceof Stripe.errors.StripeError) return error;
-  throw new Error(`expected a StripeError, got ${String(error)}`);
 }
 
 describe('authentication and errors', () => {
@@ -66,10 +45,10 @@ describe('authentication and errors', () => {
   it('refuses a live key through the SDK with a StripeAuthenticationError that masks the key', async () => {
     // Prepare
     const key = 'sk_live_51HsecretSECRETsecret9876';
-    const live = new Stripe(key, { host: '127.0.0.1', port: sim.port, protocol: 'http' });
+    const live = new Stripe(key, { host: '127.0.0.1', port: t.sim.port, protocol: 'http' });
 
     // Act
-    const error = await failure(live.customers.list());
+    const error = await rejectionOf(live.customers.list());
 
     // Assess
     expect(error).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
@@ -82,10 +61,12 @@ describe('authentication and errors', () => {
   it('answers bad requests with StripeInvalidRequestErrors naming the parameter', async () => {
     // Act
     const errors = [
-      await failure(stripe.customers.retrieve('cus_doesnotexist')),
-      await failure(stripe.customers.create({ emial: 'a@b.c' } as Stripe.CustomerCreateParams)),
-      await failure(stripe.customers.list({ limit: 'abc' as unknown as number })),
-      await failure(stripe.customers.list({ limit: 101 })),
+      await rejectionOf(t.stripe.customers.retrieve('cus_doesnotexist')),
+      await rejectionOf(
+        t.stripe.customers.create({ emial: 'a@b.c' } as Stripe.CustomerCreateParams),
+      ),
+      await rejectionOf(t.stripe.customers.list({ limit: 'abc' as unknown as number })),
+      await rejectionOf(t.stripe.customers.list({ limit: 101 })),
     ];
 
     // Assess
@@ -127,15 +108,17 @@ describe('Idempotency-Key', () => {
     // Prepare
     const idempotencyKey = randomBytes(8).toString('hex');
     const [email, other] = [uniqueEmail(), uniqueEmail()];
-    const created = await stripe.customers.create({ email }, { idempotencyKey });
+    const created = await t.stripe.customers.create({ email }, { idempotencyKey });
 
     // Act
-    const error = await failure(stripe.customers.create({ email: other }, { idempotencyKey }));
+    const error = await rejectionOf(
+      t.stripe.customers.create({ email: other }, { idempotencyKey }),
+    );
 
     // Assess
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
-    expect((await stripe.customers.list({ email: other })).data).toEqual([]);
-    expect((await stripe.customers.list({ email })).data.map((c) => c.id)).toEqual([created.id]);
+    expect((await t.stripe.customers.list({ email: other })).data).toEqual([]);
+    expect((await t.stripe.customers.list({ email })).data.map((c) => c.id)).toEqual([created.id]);
   });
 });
 
@@ -146,16 +129,16 @@ describe('rate limit switch', () => {
   };
 
   it.each([
-    ['setRateLimit', async (rate: number) => sim.setRateLimit(rate)],
+    ['setRateLimit', async (rate: number) => t.sim.setRateLimit(rate)],
     ['POST /_simulator/rate_limit', viaControlApi],
   ])('answers 429 rate_limit while on, then normally (%s)', async (_, setRate) => {
     // Prepare
     await setRate(1);
 
     // Act
-    const error = await failure(stripe.customers.list({ limit: 1 }));
+    const error = await rejectionOf(t.stripe.customers.list({ limit: 1 }));
     await setRate(0);
-    const after = await stripe.customers.list({ limit: 1 });
+    const after = await t.stripe.customers.list({ limit: 1 });
 
     // Assess
     expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
@@ -169,16 +152,19 @@ describe('lists', () => {
     // Prepare
     const email = uniqueEmail();
     const newestFirst: string[] = [];
-    for (let i = 0; i < 25; i++) newestFirst.unshift((await stripe.customers.create({ email })).id);
+    for (let i = 0; i < 25; i++)
+      newestFirst.unshift((await t.stripe.customers.create({ email })).id);
 
     // Act
     const page = (cursor: Omit<Stripe.CustomerListParams, 'email' | 'limit'> = {}) =>
-      stripe.customers.list({ email, limit: 10, ...cursor });
+      t.stripe.customers.list({ email, limit: 10, ...cursor });
     const pages = [await page()];
     while (pages.at(-1)?.has_more)
       pages.push(await page({ starting_after: pages.at(-1)?.data.at(-1)?.id }));
     const back = await page({ ending_before: pages[2]?.data[0]?.id });
-    const all = await stripe.customers.list({ email, limit: 7 }).autoPagingToArray({ limit: 100 });
+    const all = await t.stripe.customers
+      .list({ email, limit: 7 })
+      .autoPagingToArray({ limit: 100 });
 
     // Assess
     expect(pages.map((p) => `${p.data.length}/${p.has_more}`)).toEqual([
@@ -194,12 +180,12 @@ describe('lists', () => {
   it('filters by created[gte]', async () => {
     // Prepare
     const email = uniqueEmail();
-    const old = await stripe.customers.create({ email });
+    const old = await t.stripe.customers.create({ email });
     clock += 100;
-    const recent = await stripe.customers.create({ email });
+    const recent = await t.stripe.customers.create({ email });
 
     // Act
-    const listed = await stripe.customers.list({ email, created: { gte: recent.created } });
+    const listed = await t.stripe.customers.list({ email, created: { gte: recent.created } });
 
     // Assess
     expect(recent.created - old.created).toBe(100);
@@ -209,13 +195,13 @@ describe('lists', () => {
   it('expands a price’s product on retrieve and on list; refuses a field that is no id', async () => {
     // Prepare
     const product_data = { name: 'Expandable' };
-    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 500, product_data });
+    const price = await t.stripe.prices.create({ currency: 'usd', unit_amount: 500, product_data });
     const product = price.product as string;
 
     // Act
-    const retrieved = await stripe.prices.retrieve(price.id, { expand: ['product'] });
-    const listed = await stripe.prices.list({ product, expand: ['data.product'] });
-    const error = await failure(stripe.prices.retrieve(price.id, { expand: ['currency'] }));
+    const retrieved = await t.stripe.prices.retrieve(price.id, { expand: ['product'] });
+    const listed = await t.stripe.prices.list({ product, expand: ['data.product'] });
+    const error = await rejectionOf(t.stripe.prices.retrieve(price.id, { expand: ['currency'] }));
 
     // Assess
     expect(retrieved.product).toMatchObject({ object: 'product', id: product, name: 'Expandable' });
@@ -227,10 +213,10 @@ describe('lists', () => {
     'refuses to expand `%s`, which names no stored object',
     async (path) => {
       // Prepare
-      const customer = await stripe.customers.create({ email: uniqueEmail() });
+      const customer = await t.stripe.customers.create({ email: uniqueEmail() });
 
       // Act
-      const error = await failure(stripe.customers.retrieve(customer.id, { expand: [path] }));
+      const error = await rejectionOf(t.stripe.customers.retrieve(customer.id, { expand: [path] }));
 
       // Assess
       expect(error).toMatchObject({
@@ -244,14 +230,14 @@ describe('lists', () => {
   it('leaves a null id null, and expands a path twice over without complaint', async () => {
     // Prepare
     const product_data = { name: 'Twice' };
-    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 100, product_data });
-    const customer = await stripe.customers.create({ email: uniqueEmail() });
+    const price = await t.stripe.prices.create({ currency: 'usd', unit_amount: 100, product_data });
+    const customer = await t.stripe.customers.create({ email: uniqueEmail() });
 
     // Act
-    const retrieved = await stripe.customers.retrieve(customer.id, {
+    const retrieved = await t.stripe.customers.retrieve(customer.id, {
       expand: ['test_clock', 'invoice_settings.default_payment_method'],
     });
-    const twice = await stripe.prices.retrieve(price.id, { expand: ['product', 'product'] });
+    const twice = await t.stripe.prices.retrieve(price.id, { expand: ['product', 'product'] });
 
     // Assess
     expect(retrieved).toMatchObject({

@@ -4,91 +4,57 @@
  * dunning while a test clock advances, and ramped schedules.
  */
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type StripeSimulator,
-  startStripeSimulator,
-} from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+  advanceClock,
+  eventTypesAbout,
+  monthlyPrice,
+  useSimulator,
+} from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
-let sim: StripeSimulator;
-let stripe: Stripe;
+const t = useSimulator({ achSettlementMs: 50 });
 const DAY = 86_400;
-
-beforeAll(async () => {
-  sim = await startStripeSimulator({ port: 0, achSettlementMs: 50 });
-  stripe = simulatorClient(sim);
-});
-
-afterAll(async () => {
-  await sim?.stop();
-});
-
-async function monthly(amount = 2_000, currency = 'usd'): Promise<Stripe.Price> {
-  return stripe.prices.create({
-    currency,
-    unit_amount: amount,
-    recurring: { interval: 'month' },
-    product_data: { name: `Plan ${amount}` },
-  });
-}
 
 async function payingCustomer(
   options: { card?: string; clock?: string } = {},
 ): Promise<Stripe.Customer> {
-  const customer = await stripe.customers.create({
+  const customer = await t.stripe.customers.create({
     email: 'payer@example.com',
     ...(options.clock ? { test_clock: options.clock } : {}),
   });
-  const pm = await stripe.paymentMethods.attach(options.card ?? 'pm_card_visa', {
+  const pm = await t.stripe.paymentMethods.attach(options.card ?? 'pm_card_visa', {
     customer: customer.id,
   });
-  return stripe.customers.update(customer.id, {
+  return t.stripe.customers.update(customer.id, {
     invoice_settings: { default_payment_method: pm.id },
   });
 }
 
 async function clockAt(at = 1_767_225_600): Promise<Stripe.TestHelpers.TestClock> {
-  return stripe.testHelpers.testClocks.create({ frozen_time: at });
-}
-
-async function advance(clock: string, to: number): Promise<void> {
-  await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
-  for (let i = 0; i < 200; i++) {
-    if ((await stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('the clock never became ready');
-}
-
-function typesFor(objectId: string): string[] {
-  return sim.world
-    .allEvents()
-    .filter((e) => (e.data as { object: { id: string } }).object.id === objectId)
-    .map((e) => e.type as string);
+  return t.stripe.testHelpers.testClocks.create({ frozen_time: at });
 }
 
 describe('creating a subscription', () => {
   it('charges the first invoice and becomes active, with fixture-shaped objects', async () => {
     // Prepare
-    const [price, customer] = [await monthly(), await payingCustomer()];
+    const [price, customer] = [await monthlyPrice(t.stripe), await payingCustomer()];
 
     // Act
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id, quantity: 3 }],
       expand: ['latest_invoice'],
     });
-    const current = await stripe.subscriptions.retrieve(subscription.id);
+    const current = await t.stripe.subscriptions.retrieve(subscription.id);
 
     // Assess
     expect(current.status).toBe('active');
     const invoice = subscription.latest_invoice as Stripe.Invoice;
     expect(invoice.billing_reason).toBe('subscription_create');
     expect(invoice.amount_due).toBe(6_000);
-    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
-    expect(typesFor(subscription.id)).toEqual([
+    expect((await t.stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
+    expect(eventTypesAbout(t.sim, subscription.id)).toEqual([
       'customer.subscription.created',
       'customer.subscription.updated',
     ]);
@@ -96,16 +62,16 @@ describe('creating a subscription', () => {
     const [item] = current.items.data;
     expect(shapeMismatches('subscription_item', JSON.parse(JSON.stringify(item)))).toEqual([]);
     expect(
-      (await stripe.subscriptionItems.list({ subscription: subscription.id })).data.map(
+      (await t.stripe.subscriptionItems.list({ subscription: subscription.id })).data.map(
         (i) => i.id,
       ),
     ).toEqual([item?.id]);
   });
 
   it('starts a trial with a zero invoice and no charge', async () => {
-    const [price, customer] = [await monthly(), await payingCustomer()];
+    const [price, customer] = [await monthlyPrice(t.stripe), await payingCustomer()];
 
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
       trial_period_days: 14,
@@ -119,41 +85,45 @@ describe('creating a subscription', () => {
 
   it('is incomplete when the first payment is declined, and refuses bad items', async () => {
     const [price, customer] = [
-      await monthly(),
+      await monthlyPrice(t.stripe),
       await payingCustomer({ card: 'pm_card_chargeCustomerFail' }),
     ];
 
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
     });
 
     expect(subscription.status).toBe('incomplete');
-    const oneTime = await stripe.prices.create({
+    const oneTime = await t.stripe.prices.create({
       currency: 'usd',
       unit_amount: 500,
       product_data: { name: 'Setup' },
     });
     await expect(
-      stripe.subscriptions.create({ customer: customer.id, items: [{ price: oneTime.id }] }),
+      t.stripe.subscriptions.create({ customer: customer.id, items: [{ price: oneTime.id }] }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'items[0][price]' });
-    const eur = await monthly(2_000, 'eur');
+    const eur = await monthlyPrice(t.stripe, 2_000, 'eur');
     await expect(
-      stripe.subscriptions.create({
+      t.stripe.subscriptions.create({
         customer: customer.id,
         items: [{ price: price.id }, { price: eur.id }],
       }),
     ).rejects.toMatchObject({ statusCode: 400 });
     await expect(
-      stripe.subscriptions.create({ customer: 'cus_missing', items: [{ price: price.id }] }),
+      t.stripe.subscriptions.create({ customer: 'cus_missing', items: [{ price: price.id }] }),
     ).rejects.toMatchObject({ statusCode: 404, param: 'customer' });
   });
 
   it('applies an item discount to that item only', async () => {
-    const [a, b, customer] = [await monthly(1_000), await monthly(3_000), await payingCustomer()];
-    const coupon = await stripe.coupons.create({ percent_off: 50, duration: 'forever' });
+    const [a, b, customer] = [
+      await monthlyPrice(t.stripe, 1_000),
+      await monthlyPrice(t.stripe, 3_000),
+      await payingCustomer(),
+    ];
+    const coupon = await t.stripe.coupons.create({ percent_off: 50, duration: 'forever' });
 
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: a.id }, { price: b.id, discounts: [{ coupon: coupon.id }] }],
       expand: ['latest_invoice'],
@@ -170,26 +140,26 @@ describe('creating a subscription', () => {
 describe('changing a subscription', () => {
   it('prorates an upgrade as pending items, or invoices it at once', async () => {
     const [basic, pro, customer] = [
-      await monthly(2_000),
-      await monthly(8_000),
+      await monthlyPrice(t.stripe, 2_000),
+      await monthlyPrice(t.stripe, 8_000),
       await payingCustomer(),
     ];
-    const subscription = await stripe.subscriptions.create({
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: basic.id }],
     });
     const item = subscription.items.data[0]?.id ?? '';
 
-    const updated = await stripe.subscriptions.update(subscription.id, {
+    const updated = await t.stripe.subscriptions.update(subscription.id, {
       items: [{ id: item, price: pro.id }],
     });
-    const pending = await stripe.invoiceItems.list({ customer: customer.id, pending: true });
+    const pending = await t.stripe.invoiceItems.list({ customer: customer.id, pending: true });
 
     expect(updated.items.data[0]?.price.id).toBe(pro.id);
     expect(pending.data.every((i) => i.proration)).toBe(true);
     expect(pending.data.map((i) => Math.sign(i.amount)).sort()).toEqual([-1, 1]);
 
-    const again = await stripe.subscriptions.update(subscription.id, {
+    const again = await t.stripe.subscriptions.update(subscription.id, {
       items: [{ id: item, quantity: 2 }],
       proration_behavior: 'always_invoice',
       expand: ['latest_invoice'],
@@ -200,18 +170,18 @@ describe('changing a subscription', () => {
   });
 
   it('cancels now with customer.subscription.deleted', async () => {
-    const [price, customer] = [await monthly(), await payingCustomer()];
-    const subscription = await stripe.subscriptions.create({
+    const [price, customer] = [await monthlyPrice(t.stripe), await payingCustomer()];
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
     });
 
-    const canceled = await stripe.subscriptions.cancel(subscription.id);
+    const canceled = await t.stripe.subscriptions.cancel(subscription.id);
 
     expect(canceled.status).toBe('canceled');
-    expect(typesFor(subscription.id).at(-1)).toBe('customer.subscription.deleted');
+    expect(eventTypesAbout(t.sim, subscription.id).at(-1)).toBe('customer.subscription.deleted');
     await expect(
-      stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true }),
+      t.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true }),
     ).rejects.toMatchObject({ statusCode: 400 });
   });
 });
@@ -219,16 +189,19 @@ describe('changing a subscription', () => {
 describe('a test clock advancing', () => {
   it('renews: the cycle invoice is drafted at period end, finalized and paid an hour later', async () => {
     const clock = await clockAt();
-    const [price, customer] = [await monthly(), await payingCustomer({ clock: clock.id })];
-    const subscription = await stripe.subscriptions.create({
+    const [price, customer] = [
+      await monthlyPrice(t.stripe),
+      await payingCustomer({ clock: clock.id }),
+    ];
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
     });
     const end = subscription.items.data[0]?.current_period_end ?? 0;
 
-    await advance(clock.id, end + 2 * 3_600);
+    await advanceClock(t.stripe, clock.id, end + 2 * 3_600);
 
-    const renewed = await stripe.subscriptions.retrieve(subscription.id, {
+    const renewed = await t.stripe.subscriptions.retrieve(subscription.id, {
       expand: ['latest_invoice'],
     });
     const invoice = renewed.latest_invoice as Stripe.Invoice;
@@ -237,24 +210,29 @@ describe('a test clock advancing', () => {
     expect(invoice.created).toBe(end);
     expect(renewed.items.data[0]?.current_period_start).toBe(end);
     await expect(
-      stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: clock.frozen_time }),
+      t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: clock.frozen_time }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'frozen_time' });
   });
 
   it('ends a subscription set to cancel at period end', async () => {
     const clock = await clockAt();
-    const [price, customer] = [await monthly(), await payingCustomer({ clock: clock.id })];
-    const subscription = await stripe.subscriptions.create({
+    const [price, customer] = [
+      await monthlyPrice(t.stripe),
+      await payingCustomer({ clock: clock.id }),
+    ];
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
     });
-    const set = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
+    const set = await t.stripe.subscriptions.update(subscription.id, {
+      cancel_at_period_end: true,
+    });
 
-    await advance(clock.id, clock.frozen_time + 40 * DAY);
+    await advanceClock(t.stripe, clock.id, clock.frozen_time + 40 * DAY);
 
     expect(set.cancel_at).toBe(subscription.items.data[0]?.current_period_end);
-    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('canceled');
-    expect(typesFor(subscription.id)).toEqual([
+    expect((await t.stripe.subscriptions.retrieve(subscription.id)).status).toBe('canceled');
+    expect(eventTypesAbout(t.sim, subscription.id)).toEqual([
       'customer.subscription.created',
       'customer.subscription.updated',
       'customer.subscription.updated',
@@ -264,29 +242,32 @@ describe('a test clock advancing', () => {
 
   it('dunning: a failed renewal makes it past_due, retries, then cancels after the last attempt', async () => {
     const clock = await clockAt();
-    const [price, customer] = [await monthly(), await payingCustomer({ clock: clock.id })];
-    const subscription = await stripe.subscriptions.create({
+    const [price, customer] = [
+      await monthlyPrice(t.stripe),
+      await payingCustomer({ clock: clock.id }),
+    ];
+    const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
     });
-    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+    const failing = await t.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
       customer: customer.id,
     });
-    await stripe.customers.update(customer.id, {
+    await t.stripe.customers.update(customer.id, {
       invoice_settings: { default_payment_method: failing.id },
     });
 
-    await advance(clock.id, clock.frozen_time + 33 * DAY);
-    const pastDue = await stripe.subscriptions.retrieve(subscription.id, {
+    await advanceClock(t.stripe, clock.id, clock.frozen_time + 33 * DAY);
+    const pastDue = await t.stripe.subscriptions.retrieve(subscription.id, {
       expand: ['latest_invoice'],
     });
-    await advance(clock.id, clock.frozen_time + 60 * DAY);
+    await advanceClock(t.stripe, clock.id, clock.frozen_time + 60 * DAY);
 
     expect(pastDue.status).toBe('past_due');
-    const invoice = await stripe.invoices.retrieve((pastDue.latest_invoice as Stripe.Invoice).id);
+    const invoice = await t.stripe.invoices.retrieve((pastDue.latest_invoice as Stripe.Invoice).id);
     expect(invoice.attempt_count).toBe(4);
     expect(invoice.status).toBe('open');
-    const ended = await stripe.subscriptions.retrieve(subscription.id);
+    const ended = await t.stripe.subscriptions.retrieve(subscription.id);
     expect(ended.status).toBe('canceled');
     expect(ended.cancellation_details?.reason).toBe('payment_failed');
   });
@@ -295,9 +276,12 @@ describe('a test clock advancing', () => {
 describe('subscription schedules', () => {
   it('ramps through three phases, then releases the subscription', async () => {
     const clock = await clockAt();
-    const [price, customer] = [await monthly(1_000), await payingCustomer({ clock: clock.id })];
+    const [price, customer] = [
+      await monthlyPrice(t.stripe, 1_000),
+      await payingCustomer({ clock: clock.id }),
+    ];
 
-    const schedule = await stripe.subscriptionSchedules.create({
+    const schedule = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
       start_date: 'now',
       phases: [10, 20, 30].map((quantity) => ({
@@ -309,19 +293,19 @@ describe('subscription schedules', () => {
     let at = clock.frozen_time;
     for (const phase of schedule.phases) {
       quantities.push(
-        (await stripe.subscriptions.retrieve(String(schedule.subscription))).items.data[0]
+        (await t.stripe.subscriptions.retrieve(String(schedule.subscription))).items.data[0]
           ?.quantity,
       );
       at = phase.end_date + 2 * 3_600;
-      await advance(clock.id, at);
+      await advanceClock(t.stripe, clock.id, at);
     }
 
     expect(schedule.status).toBe('active');
     expect(quantities).toEqual([10, 20, 30]);
-    const released = await stripe.subscriptionSchedules.retrieve(schedule.id);
+    const released = await t.stripe.subscriptionSchedules.retrieve(schedule.id);
     expect(released.status).toBe('released');
     expect(released.released_subscription).toBe(schedule.subscription);
-    expect((await stripe.subscriptions.retrieve(String(schedule.subscription))).status).toBe(
+    expect((await t.stripe.subscriptions.retrieve(String(schedule.subscription))).status).toBe(
       'active',
     );
     expect(shapeMismatches('subscription_schedule', JSON.parse(JSON.stringify(released)))).toEqual(
@@ -330,14 +314,14 @@ describe('subscription schedules', () => {
   });
 
   it('refuses more phases than Stripe allows', async () => {
-    const [price, customer] = [await monthly(), await payingCustomer()];
+    const [price, customer] = [await monthlyPrice(t.stripe), await payingCustomer()];
     const phases = Array.from({ length: 11 }, () => ({
       items: [{ price: price.id }],
       iterations: 1,
     }));
 
     await expect(
-      stripe.subscriptionSchedules.create({ customer: customer.id, start_date: 'now', phases }),
+      t.stripe.subscriptionSchedules.create({ customer: customer.id, start_date: 'now', phases }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'phases' });
   });
 });

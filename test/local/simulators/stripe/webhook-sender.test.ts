@@ -12,6 +12,7 @@ import {
   WebhookSender,
   type WebhookSenderOptions,
 } from '../../../../local/simulators/stripe/webhooks.ts';
+import { pollUntil } from '../../../support/simulator.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -60,21 +61,13 @@ function sender(urls: string[], options: WebhookSenderOptions = {}) {
 
 const event = (n: number) => ({ id: `evt_${n}`, object: 'event', type: 'customer.created' });
 
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('stop()', () => {
   it('aborts a delivery in flight instead of waiting for its timeout', async () => {
     // Prepare
     const receiver = await startReceiver('hold');
     const { webhooks } = sender([receiver.url], { timeoutMs: 10_000 });
     webhooks.enqueue(event(1));
-    await until(() => receiver.held.length === 1);
+    await pollUntil(() => receiver.held.length === 1 || undefined, { intervalMs: 5 });
     const started = Date.now();
 
     // Act

@@ -13,7 +13,7 @@ import {
   type StripeSimulatorOptions,
   startStripeSimulator,
 } from '../../../../local/simulators/stripe/server.ts';
-import { simulatorClient } from '../../../support/scenarios.ts';
+import { simulatorClient } from '../../../support/simulator.ts';
 
 interface Received {
   raw: string;
