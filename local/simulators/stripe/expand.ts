@@ -40,7 +40,11 @@ function expandId(context: Expansion, value: unknown, field: string): unknown {
   if (isList(value)) return value; // An includable list (`payments` on an invoice): always here.
   const target = typeof value === 'string' ? context.world.find(value) : undefined;
   if (target === undefined) throw cannotExpand(field);
-  const copy = structuredClone(target);
+  // A deleted object expands to what Stripe still shows of it: `{id, object, deleted: true}`.
+  const copy =
+    target.deleted === true
+      ? { id: target.id, object: target.object, deleted: true }
+      : structuredClone(target);
   context.expanded.add(copy);
   return copy;
 }

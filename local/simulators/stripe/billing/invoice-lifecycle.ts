@@ -137,6 +137,12 @@ export interface PayInput {
    * attempt: as on Stripe, only the first attempt of an invoice counts towards `attempt_count`.
    */
   manual?: boolean;
+  /**
+   * An attempt Stripe makes by itself (a subscription's invoice, a renewal, a retry): a payment
+   * method it cannot use is a failed attempt (invoice.payment_failed, retried later), not an
+   * error for the caller.
+   */
+  automatic?: boolean;
 }
 
 /** What a payment attempt came to, with the decline (or missing payment method) if it failed. */
@@ -157,8 +163,15 @@ export type PayOutcome = {
 export function pay(world: World, invoice: StripeRecord, input: PayInput): PayOutcome {
   assertPayable(invoice);
   const method = input.paymentMethod ?? defaultPaymentMethod(world, invoice);
-  if (input.paidOutOfBand !== true && method !== null)
-    checkInvoicePaymentMethod(world, invoice, method);
+  let unusable: StripeApiError | undefined;
+  if (input.paidOutOfBand !== true && method !== null) {
+    try {
+      checkInvoicePaymentMethod(world, invoice, method);
+    } catch (error) {
+      if (input.automatic !== true || !(error instanceof StripeApiError)) throw error;
+      unusable = error;
+    }
+  }
   if (invoice.status === 'draft') finalize(world, invoice);
   if (invoice.status === 'paid') return { outcome: 'paid' };
   const at = world.timeFor(invoice.customer as string);
@@ -175,9 +188,12 @@ export function pay(world: World, invoice: StripeRecord, input: PayInput): PayOu
   const count = invoice.attempt_count as number;
   invoice.attempt_count = input.manual === true && count > 0 ? count : count + 1;
   invoice.attempted = true;
-  if (method === null) {
+  if (method === null || unusable !== undefined) {
     attemptFailed(world, invoice);
-    return { outcome: 'failed', error: { code: 'resource_missing', message: NO_PAYMENT_METHOD } };
+    const error = unusable
+      ? { code: unusable.code ?? 'payment_method_unusable', message: unusable.message }
+      : { code: 'resource_missing', message: NO_PAYMENT_METHOD };
+    return { outcome: 'failed', error };
   }
   let result: ReturnType<typeof confirmPaymentIntent>;
   try {
@@ -186,6 +202,13 @@ export function pay(world: World, invoice: StripeRecord, input: PayInput): PayOu
       offSession: input.offSession ?? false,
     });
   } catch (error) {
+    if (input.automatic === true && error instanceof StripeApiError) {
+      attemptFailed(world, invoice);
+      return {
+        outcome: 'failed',
+        error: { code: error.code ?? 'payment_failed', message: error.message },
+      };
+    }
     Object.assign(invoice, before);
     throw error;
   }

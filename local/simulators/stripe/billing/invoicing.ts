@@ -73,6 +73,8 @@ export interface CreateInvoiceInput {
   metadata?: Record<string, string>;
   /** The time the invoice is created at (the customer's test clock time, or now). */
   at?: number;
+  /** The invoice's id, when the caller names it before creating it (a subscription's first). */
+  id?: string;
   /** For `send_invoice`: the due date itself, instead of `daysUntilDue`. */
   dueDate?: number | null;
   footer?: string | null;
@@ -139,7 +141,7 @@ export function createInvoice(world: World, input: CreateInvoiceInput): StripeRe
     (pending[0]?.currency as string | undefined) ??
     'usd';
   const collection = input.collectionMethod ?? 'charge_automatically';
-  const id = newId('in', 24);
+  const id = input.id ?? newId('in', 24);
   const discounts = [
     ...subscriptionDiscounts(world, subscription, at),
     ...(input.discounts ?? []),

@@ -4,8 +4,7 @@
  * subscription schedules starting and changing phase, and Smart Retries of failed payments (the
  * subscription is cancelled after the last one fails, Stripe's default dunning setting).
  */
-import { StripeApiError } from '../errors.ts';
-import type { StripeRecord, World } from '../world.ts';
+import { newId, type StripeRecord, type World } from '../world.ts';
 import { emitChanges } from './diff.ts';
 import { finalizeInvoice, payInvoice } from './invoicing.ts';
 import { atPeriodEnd, dueScheduleStarts, startDueSchedules } from './schedules.ts';
@@ -93,18 +92,20 @@ function renew(world: World, subscription: StripeRecord): void {
     });
   }
   if (subscription.status === 'trialing') subscription.status = 'active';
-  draftPeriodInvoice(world, subscription, { billingReason: 'subscription_cycle', at: end });
+  // The update is sent first, already naming the renewal's invoice, as Stripe sends them.
+  const invoiceId = newId('in', 24);
+  subscription.latest_invoice = invoiceId;
   emitChanges(world, 'customer.subscription.updated', subscription, before);
+  draftPeriodInvoice(world, subscription, {
+    billingReason: 'subscription_cycle',
+    at: end,
+    id: invoiceId,
+  });
 }
 
-/** An automatic attempt Stripe could not make is a failed attempt, never a stuck clock. */
+/** An automatic attempt: one Stripe cannot make is a failed attempt, never a stuck clock. */
 function attempt(world: World, invoice: StripeRecord): 'paid' | 'processing' | 'failed' {
-  try {
-    return payInvoice(world, invoice, { offSession: true }).outcome;
-  } catch (error) {
-    if (error instanceof StripeApiError) return 'failed';
-    throw error;
-  }
+  return payInvoice(world, invoice, { offSession: true, automatic: true }).outcome;
 }
 
 function collect(world: World, invoice: StripeRecord, at: number): void {

@@ -6,7 +6,7 @@
  * phase the schedule releases or cancels the subscription (`end_behavior`).
  */
 import type Stripe from 'stripe';
-import { invalidParam, invalidState } from '../errors.ts';
+import { invalidParam, invalidState, StripeApiError } from '../errors.ts';
 import {
   schedulePhaseItemShape,
   schedulePhaseShape,
@@ -85,6 +85,15 @@ function layOut(
       `A subscription schedule can have at most ${MAX_PHASES} current and future phases.`,
     );
   }
+  // Every phase's discounts together: a coupon with one redemption left serves one of them only.
+  checkDiscountSpecs(
+    world,
+    specs.flatMap((spec) => [
+      ...(spec.discounts ?? []),
+      ...spec.items.flatMap((i) => i.discounts ?? []),
+    ]),
+    { param: 'phases' },
+  );
   let at = start;
   return specs.map((spec, index) => {
     const params = spec.items.map((_, i) => `phases[${index}][items][${i}]`);
@@ -101,6 +110,12 @@ function layOut(
         );
       }
       end = spec.endDate;
+      if (!onPeriodEnd({ from: at, end, interval, count })) {
+        throw invalidParam(
+          `phases[${index}][end_date]`,
+          'A phase ending between two billing period ends is not simulated: end it on a period end, or use iterations or duration.',
+        );
+      }
     } else if (spec.duration !== undefined) {
       end = addInterval(at, spec.duration.interval, spec.duration.count);
     } else {
@@ -127,6 +142,21 @@ function layOut(
     at = end;
     return phase;
   });
+}
+
+/** Whether `end` is a whole number of billing periods after `from`. */
+function onPeriodEnd(options: {
+  from: number;
+  end: number;
+  interval: Interval;
+  count: number;
+}): boolean {
+  for (let n = 1; n <= 1_000; n++) {
+    const at = addInterval(options.from, options.interval, n * options.count);
+    if (at === options.end) return true;
+    if (at > options.end) return false;
+  }
+  return false;
 }
 
 /** Creates a schedule (subscription_schedule.created); one starting now starts at once. */
@@ -240,28 +270,58 @@ export function atPeriodEnd(
   const phase = phases[nextIndex];
   const spec = states(world).get(schedule.id)?.specs[nextIndex];
   if (phase === undefined || spec === undefined) return 'continues';
-  for (const item of itemsOf(subscription)) world.remove(item.id);
   const customer = subscription.customer as string;
-  (subscription.items as { data: StripeRecord[] }).data = buildItems(
-    world,
-    { id: subscription.id, customer },
-    spec.items,
-    { start: at, end: at },
-    at,
+  // Discounts first: one that can no longer be redeemed is left out, never a stuck clock.
+  let discounts: string[] = [];
+  try {
+    discounts = spec.discounts
+      ? createDiscounts(
+          world,
+          spec.discounts,
+          { customer, subscription: subscription.id },
+          { at, param: `phases[${nextIndex}][discounts]` },
+        )
+      : [];
+  } catch (error) {
+    if (!(error instanceof StripeApiError)) throw error;
+  }
+  const previousInterval = intervalOf(itemsOf(subscription)[0]);
+  // An item whose price carries on into the next phase keeps its id; the rest are replaced.
+  const kept = new Map(
+    itemsOf(subscription).map((item) => [(item.price as { id: string }).id, item]),
   );
-  subscription.discounts = spec.discounts
-    ? createDiscounts(
-        world,
-        spec.discounts,
-        { customer, subscription: subscription.id },
-        { at, param: `phases[${nextIndex}][discounts]` },
-      )
-    : [];
+  const next: StripeRecord[] = [];
+  const fresh: ItemSpec[] = [];
+  for (const item of spec.items) {
+    const same = kept.get(item.price);
+    if (same && item.discounts === undefined) {
+      kept.delete(item.price);
+      same.quantity = item.quantity;
+      same.metadata = item.metadata ?? {};
+      next.push(same);
+    } else {
+      fresh.push(item);
+    }
+  }
+  for (const gone of kept.values()) world.remove(gone.id);
+  next.push(
+    ...buildItems(world, { id: subscription.id, customer }, fresh, { start: at, end: at }, at),
+  );
+  (subscription.items as { data: StripeRecord[] }).data = next;
+  // A phase billed on another interval starts a new billing cycle, as on Stripe.
+  if (intervalOf(next[0]) !== previousInterval) subscription.billing_cycle_anchor = at;
+  subscription.discounts = discounts;
   subscription.metadata = spec.metadata ?? {};
   const previous = { current_phase: schedule.current_phase };
   schedule.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
   world.emit('subscription_schedule.updated', schedule, previous);
   return 'continues';
+}
+
+function intervalOf(item: StripeRecord | undefined): string {
+  const recurring = (item?.price as { recurring?: { interval: string; interval_count: number } })
+    ?.recurring;
+  return recurring ? `${recurring.interval_count} ${recurring.interval}` : '';
 }
 
 /** Cancels a schedule and its subscription (subscription_schedule.canceled). */

@@ -133,6 +133,11 @@ function plan(
       param: `items[${p.index}]`,
     });
   }
+  checkDiscountSpecs(
+    world,
+    [...planned.flatMap((p) => p.change.discounts ?? []), ...(input.discounts ?? [])],
+    { param: 'discounts', currency, customer },
+  );
   if (input.items) {
     checkItems(
       world,
@@ -222,14 +227,23 @@ export function updateSubscription(
   }
   const endTrial = input.trialEnd === 'now' && subscription.status === 'trialing';
   const billable = ['active', 'past_due'].includes(subscription.status as string);
+  const intervalOf = (item: StripeRecord | undefined) =>
+    JSON.stringify((item?.price as { recurring?: unknown } | undefined)?.recurring ?? null);
+  const oldItems = (before.items as { data: StripeRecord[] }).data;
+  const intervalChanged = billable && intervalOf(oldItems[0]) !== intervalOf(items[0]);
   const prorating =
     (removed.length > 0 || added.length > 0) && input.proration !== 'none' && billable;
-  if (prorating) prorateChange(world, subscription, { removed, added, at });
+  // A new interval starts a new period at once: only the unused old time is credited.
+  if (prorating) {
+    prorateChange(world, subscription, { removed, added: intervalChanged ? [] : added, at });
+  }
   let invoice: StripeRecord | undefined;
-  if (endTrial) {
-    // The trial ends now: a new period starts, billed at once, anchored here.
-    subscription.trial_end = at;
-    subscription.status = 'active';
+  if (endTrial || intervalChanged) {
+    // A new period starts now, billed at once, anchored here (the trial's end, a new interval).
+    if (endTrial) {
+      subscription.trial_end = at;
+      subscription.status = 'active';
+    }
     subscription.billing_cycle_anchor = at;
     const { interval, count } = recurringOf(items[0]?.price as StripeRecord, 'items');
     for (const item of items) {

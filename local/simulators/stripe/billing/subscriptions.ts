@@ -171,6 +171,7 @@ export function draftPeriodInvoice(
   options: {
     billingReason: 'subscription_create' | 'subscription_cycle' | 'subscription_update';
     at: number;
+    id?: string;
   },
 ): StripeRecord {
   const lines = periodLines(subscription);
@@ -188,6 +189,7 @@ export function draftPeriodInvoice(
     periodEnd: lines[0]?.period.end ?? options.at,
     autoAdvance: true,
     at: options.at,
+    ...(options.id ? { id: options.id } : {}),
   });
   subscription.latest_invoice = invoice.id;
   return invoice;
@@ -203,7 +205,7 @@ export function collectInvoice(
   finalizeInvoice(world, invoice);
   const open = (invoice.status as string) === 'open';
   if (options.pay && open && subscription.collection_method === 'charge_automatically') {
-    payInvoice(world, invoice, { offSession: true });
+    payInvoice(world, invoice, { offSession: true, automatic: true });
   }
 }
 
@@ -220,13 +222,16 @@ export function createSubscription(world: World, input: CreateSubscriptionInput)
     customer: customer.id,
   });
   checkCurrency(world, { customer: customer.id, currency, param: 'items[0][price]' });
-  if (input.discounts) {
-    checkDiscountSpecs(world, input.discounts, {
+  // Together too: one coupon with one redemption left cannot serve an item and the subscription.
+  checkDiscountSpecs(
+    world,
+    [...input.items.flatMap((i) => i.discounts ?? []), ...(input.discounts ?? [])],
+    {
       param: 'discounts',
       currency,
       customer: customer.id,
-    });
-  }
+    },
+  );
   const at = input.startAt ?? world.timeFor(customer.id);
   if (input.trialEnd !== undefined && input.trialEnd <= at) {
     throw invalidParam(
@@ -234,7 +239,6 @@ export function createSubscription(world: World, input: CreateSubscriptionInput)
       'Invalid timestamp: must be an integer Unix timestamp in the future.',
     );
   }
-  claimCurrency(world, { customer: customer.id, currency, param: 'items[0][price]' });
   const id = newId('sub', 24);
   const anchor = input.trialEnd ?? at;
   const period = { start: at, end: input.trialEnd ?? addInterval(at, interval, count) };
@@ -247,6 +251,7 @@ export function createSubscription(world: World, input: CreateSubscriptionInput)
         { at, param: 'discounts' },
       )
     : [];
+  claimCurrency(world, { customer: customer.id, currency, param: 'items[0][price]' });
   const subscription = world.insert(
     subscriptionShape({
       id,
@@ -272,11 +277,15 @@ export function createSubscription(world: World, input: CreateSubscriptionInput)
   );
   // The embedded items are the stored ones, so /v1/subscription_items sees every change.
   (subscription.items as { data: StripeRecord[] }).data = items;
+  // Stripe sends customer.subscription.created first, already naming its first invoice.
+  const invoiceId = newId('in', 24);
+  subscription.latest_invoice = invoiceId;
+  world.emit('customer.subscription.created', subscription);
   const invoice = draftPeriodInvoice(world, subscription, {
     billingReason: 'subscription_create',
     at,
+    id: invoiceId,
   });
-  world.emit('customer.subscription.created', subscription);
   collectInvoice(world, subscription, invoice, {
     pay: input.paymentBehavior !== 'default_incomplete',
   });

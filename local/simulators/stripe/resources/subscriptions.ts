@@ -137,9 +137,15 @@ function update(world: World, id: string, params: Params): StripeRecord {
     params.kind('trial_end') === 'string' && params.string('trial_end') === 'now'
       ? 'now'
       : params.integer('trial_end');
-  params.enum('payment_behavior', PAYMENT_BEHAVIORS);
+  const paymentBehavior = params.enum('payment_behavior', PAYMENT_BEHAVIORS);
   params.integer('proration_date');
   params.done();
+  if (paymentBehavior === 'error_if_incomplete') {
+    throw invalidParam(
+      'payment_behavior',
+      'payment_behavior=error_if_incomplete is not simulated: use allow_incomplete or default_incomplete.',
+    );
+  }
   return updateSubscription(world, subscription, {
     proration,
     ...(items ? { items } : {}),
