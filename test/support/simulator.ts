@@ -121,17 +121,27 @@ export function eventsAbout(
 export const eventTypesAbout = (sim: StripeSimulator, ...ids: string[]): string[] =>
   eventsAbout(sim, ...ids).map((e) => e.type);
 
+/** What `act` resolves with (`value`), and the types of the events it emits, in order. */
+export async function withEventTypes<T>(
+  sim: StripeSimulator,
+  act: () => Promise<T>,
+): Promise<{ value: T; events: string[] }> {
+  // By id, not by position: events past retention may be pruned from the log meanwhile.
+  const before = new Set(sim.world.allEvents().map((e) => e.id));
+  const value = await act();
+  const events = sim.world
+    .allEvents()
+    .filter((e) => !before.has(e.id))
+    .map((e) => e.type as string);
+  return { value, events };
+}
+
 /** The types of the events `act` emits, in order. */
 export async function eventTypesDuring(
   sim: StripeSimulator,
   act: () => Promise<unknown>,
 ): Promise<string[]> {
-  const before = sim.world.allEvents().length;
-  await act();
-  return sim.world
-    .allEvents()
-    .slice(before)
-    .map((e) => e.type as string);
+  return (await withEventTypes(sim, act)).events;
 }
 
 /** The last event recorded, as its type, object and previous attributes. */

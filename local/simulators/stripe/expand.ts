@@ -2,17 +2,36 @@
  * `expand[]`: replaces an id with the object it names, along dotted paths (`latest_invoice`,
  * `latest_invoice.payment_intent`, `data.customer` on lists), as Stripe does. Expansion is at
  * most four levels deep, Stripe's limit. Only a field holding the id of a stored object (or a
- * list of such ids, like `discounts`) can be expanded, or an includable list (`payments` on an
- * invoice, which the simulator always renders); `id`, `object`, plain values, other nested
- * objects and inherited names (`constructor`) are refused with Stripe's 400, and a null id stays
- * null. */
+ * list of such ids, like `discounts`) can be expanded, or an includable field: one Stripe renders
+ * only when expanded (`payments` on an invoice), which a billing module registers with
+ * {@link registerIncludable} and which can be walked through like any other
+ * (`latest_invoice.payments`, `data.payments`, `payments.data.payment.payment_intent`). `id`,
+ * `object`, plain values, other nested objects and inherited names (`constructor`) are refused
+ * with Stripe's 400, and a null id stays null.
+ */
 import { invalidParam, type StripeApiError } from './errors.ts';
-import type { World } from './world.ts';
+import type { StripeRecord, World } from './world.ts';
 
 const MAX_DEPTH = 4;
 
 /** Fields that hold an id but are the object's own identity, never a reference to expand. */
 const NOT_EXPANDABLE = new Set(['id', 'object']);
+
+/** What an includable field holds for `object` when it is expanded (a list, for one). */
+export type Includable = (world: World, object: StripeRecord) => unknown;
+
+/** The world's includable fields, by `'<object>.<field>'` (`invoice.payments`). */
+function includables(world: World): Map<string, Includable> {
+  return world.state('expand.includables', () => new Map<string, Includable>());
+}
+
+/**
+ * Registers a field Stripe renders only when it is expanded: `key` is `'<object>.<field>'`
+ * (`invoice.payments`), and `include` gives its value for the object being rendered.
+ */
+export function registerIncludable(world: World, key: string, include: Includable): void {
+  includables(world).set(key, include);
+}
 
 function cannotExpand(field: string): StripeApiError {
   return invalidParam('expand', `This property cannot be expanded (${field}).`);
@@ -37,7 +56,6 @@ interface Expansion {
  */
 function expandId(context: Expansion, value: unknown, field: string): unknown {
   if (typeof value === 'object' && value !== null && context.expanded.has(value)) return value;
-  if (isList(value)) return value; // An includable list (`payments` on an invoice): always here.
   const target = typeof value === 'string' ? context.world.find(value) : undefined;
   if (target === undefined) throw cannotExpand(field);
   // A deleted object expands to what Stripe still shows of it: `{id, object, deleted: true}`.
@@ -54,6 +72,17 @@ function expandPath(context: Expansion, value: unknown, path: string[]): unknown
   if (head === undefined || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => expandPath(context, item, path));
   const record = value as Record<string, unknown>;
+  const include =
+    typeof record.object === 'string'
+      ? includables(context.world).get(`${record.object}.${head}`)
+      : undefined;
+  if (include !== undefined) {
+    // Included once (an earlier path may have already), as a copy: expanding within it must
+    // never change the stored objects it shows. Then it is left as is, or walked through.
+    if (!Object.hasOwn(record, head))
+      record[head] = structuredClone(include(context.world, record as StripeRecord));
+    if (rest.length === 0) return record;
+  }
   if (!Object.hasOwn(record, head) || NOT_EXPANDABLE.has(head)) throw cannotExpand(head);
   const child = record[head];
   if (child === null) return record;

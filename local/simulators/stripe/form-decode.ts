@@ -36,6 +36,14 @@ function splitKey(key: string): string[] | undefined {
 }
 
 /**
+ * Whether an object's key names a metadata object (`metadata`, `invoice_metadata`), whose keys
+ * are any strings: `metadata[1]=a` is the key `'1'`, never a list index.
+ */
+function isMetadata(key: string): boolean {
+  return key === 'metadata' || key.endsWith('_metadata');
+}
+
+/**
  * Closes the gaps a sparse index leaves (`expand[3]=a` alone, `items[1][price]=…` without
  * `items[0]`): lists come out dense, in index order, so no reader ever meets a hole.
  */
@@ -60,7 +68,8 @@ function compactLists(root: FormObject): void {
 /**
  * Decodes a form body or query string. Keys that are not well-formed bracket paths are kept as
  * they are, so they reach the unknown-parameter check instead of vanishing. Lists are dense:
- * sparse indexes are closed up in order (`expand[3]=a&expand[7]=b` is `['a', 'b']`).
+ * sparse indexes are closed up in order (`expand[3]=a&expand[7]=b` is `['a', 'b']`). Keys under
+ * a metadata object are always object keys, digits included (`items[0][metadata][7]=x`).
  */
 export function decodeForm(input: string): FormObject {
   // Objects without a prototype: `__proto__[x]=…` is a key like any other, never a way to
@@ -73,7 +82,10 @@ export function decodeForm(input: string): FormObject {
     for (let i = 0; i < path.length; i++) {
       const segment = path[i] ?? '';
       const last = i === path.length - 1;
-      const nextIsIndex = !last && /^\d*$/.test(path[i + 1] ?? '');
+      const next = path[i + 1];
+      // `[]` always appends; digits index a list, except as a metadata object's keys.
+      const nextIsIndex =
+        next !== undefined && (next === '' || (/^\d+$/.test(next) && !isMetadata(segment)));
       if (Array.isArray(node)) {
         const index: number = segment === '' ? node.length : Number(segment);
         if (!Number.isSafeInteger(index) || index > 10_000) break;

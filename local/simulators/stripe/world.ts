@@ -70,6 +70,7 @@ export class World {
   readonly #log: (line: string) => void;
   readonly #state = new Map<string, unknown>();
   readonly #objects = new Map<string, { type: string; object: StripeRecord; seq: number }>();
+  /** Events within retention (older ones are pruned as new ones are emitted), oldest first. */
   readonly #events: StripeRecord[] = [];
   #seq = 0;
   #lastEventCreated = 0;
@@ -259,12 +260,26 @@ export class World {
       request: { id: this.request.id, idempotency_key: this.request.idempotencyKey },
       type,
     };
+    this.#pruneEvents();
     // One record for both the log and the id lookup, so `pending_webhooks` updates show in both.
     const stored = this.insert(event);
     this.#events.push(stored);
     this.webhooks.enqueue(stored);
     for (const listener of this.#listeners.get(type) ?? []) listener(object);
     return stored;
+  }
+
+  /**
+   * Forgets the events past Stripe's 30-day retention, from the log and the id lookup alike, so
+   * a long-running simulator does not keep every event forever. The log is in `created` order, so
+   * the expired ones are at its start.
+   */
+  #pruneEvents(): void {
+    const oldest = this.now() - EVENT_RETENTION_SECONDS;
+    let expired = 0;
+    while (expired < this.#events.length && (this.#events[expired]?.created as number) < oldest)
+      expired++;
+    for (const event of this.#events.splice(0, expired)) this.#objects.delete(event.id);
   }
 
   /**
@@ -282,7 +297,10 @@ export class World {
     return this.#events.filter((e) => (e.created as number) >= oldest);
   }
 
-  /** Every event ever recorded, oldest first (tests compare it with what the hub received). */
+  /**
+   * Every event recorded within retention, oldest first: events past Stripe's 30 days are pruned
+   * as new ones are emitted (tests compare it with what the hub received).
+   */
   allEvents(): StripeRecord[] {
     return [...this.#events];
   }

@@ -20,7 +20,10 @@ export interface CreditLineInput {
   metadata?: Record<string, string>;
 }
 
-const allLines = new WeakMap<World, Map<string, StripeRecord[]>>();
+/** Every credit note's lines, by credit note id (this world's `credit-notes.lines` state). */
+function allLines(world: World): Map<string, StripeRecord[]> {
+  return world.state('credit-notes.lines', () => new Map<string, StripeRecord[]>());
+}
 
 /** Keeps a new credit note's lines. */
 export function storeCreditNoteLines(
@@ -28,14 +31,12 @@ export function storeCreditNoteLines(
   creditNoteId: string,
   lines: StripeRecord[],
 ): void {
-  const byNote = allLines.get(world) ?? new Map<string, StripeRecord[]>();
-  allLines.set(world, byNote);
-  byNote.set(creditNoteId, lines);
+  allLines(world).set(creditNoteId, lines);
 }
 
 /** All lines of a credit note, in order. */
 export function creditNoteLines(world: World, creditNoteId: string): StripeRecord[] {
-  return allLines.get(world)?.get(creditNoteId) ?? [];
+  return allLines(world).get(creditNoteId) ?? [];
 }
 
 /** An invoice's credit notes, void ones included (callers filter by status as they need). */

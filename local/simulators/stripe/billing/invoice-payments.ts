@@ -3,9 +3,11 @@
  * the payment method an attempt uses, and what the invoice does when its intent succeeds, fails
  * or starts processing (it listens to payment_intent.* events, as Stripe's invoices do).
  */
+import { registerIncludable } from '../expand.ts';
 import { applyChanges } from '../resources/common.ts';
 import { customerBalanceTransactionShape } from '../shapes/billing-extras.ts';
 import { invoicePaymentShape } from '../shapes/billing-items.ts';
+import { listShape } from '../shapes/common.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
 import type { PaymentIntentRecord } from './charges.ts';
 import { testTokenType } from './instruments.ts';
@@ -27,6 +29,16 @@ export const RETRY_DAYS = [3, 5, 7];
 /** The invoice's payments, oldest first. */
 export function paymentsOf(world: World, invoiceId: string): StripeRecord[] {
   return world.all('invoice_payment').filter((p) => p.invoice === invoiceId);
+}
+
+/**
+ * Registers `payments` on invoices as includable: Stripe renders it only when expanded
+ * (`expand[]=payments`, `latest_invoice.payments`, `data.payments`), as the list of its payments.
+ */
+export function includePayments(world: World): void {
+  registerIncludable(world, 'invoice.payments', (w, invoice) =>
+    listShape(`/v1/invoices/${invoice.id}/payments`, paymentsOf(w, invoice.id)),
+  );
 }
 
 /** The payment still collecting the invoice, if any. */

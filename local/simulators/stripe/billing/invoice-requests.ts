@@ -5,7 +5,6 @@
 import { invalidParam, invalidState, missingParam } from '../errors.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import { deletedObject } from '../resources/common.ts';
-import { listShape } from '../shapes/common.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
 import {
   checkDiscountSpecs,
@@ -14,7 +13,6 @@ import {
   readDiscounts,
 } from './discounts.ts';
 import { linesOf } from './invoice-lines.ts';
-import { paymentsOf } from './invoice-payments.ts';
 import { changeInvoice } from './invoice-totals.ts';
 import { createInvoice } from './invoicing.ts';
 import { SECONDS_PER_DAY } from './time.ts';
@@ -38,15 +36,6 @@ export function readPeriod(params: Params): { start: number; end: number } | und
   if (out.end < out.start)
     throw invalidParam('period[end]', 'The period end must be on or after its start.');
   return out;
-}
-
-/** The invoice as answered: with `payments` when `expand[]=payments` asks for it. */
-export function render(world: World, invoice: StripeRecord, params: Params): StripeRecord {
-  if (!(params.strings('expand') ?? []).includes('payments')) return invoice;
-  return {
-    ...invoice,
-    payments: listShape(`/v1/invoices/${invoice.id}/payments`, paymentsOf(world, invoice.id)),
-  };
 }
 
 /** A payment method the invoice's customer can be charged with (`default_payment_method`). */

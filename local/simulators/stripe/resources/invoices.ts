@@ -13,12 +13,15 @@ import {
 import { readLineUpdate } from '../billing/invoice-line-checks.ts';
 import { addLines, removeLines, updateLine, updateLines } from '../billing/invoice-line-updates.ts';
 import { linesOf, pageInOrder } from '../billing/invoice-lines.ts';
-import { defaultPaymentMethod, followPaymentIntents } from '../billing/invoice-payments.ts';
+import {
+  defaultPaymentMethod,
+  followPaymentIntents,
+  includePayments,
+} from '../billing/invoice-payments.ts';
 import {
   createRequest,
   listRequest,
   removeRequest,
-  render,
   updateRequest,
 } from '../billing/invoice-requests.ts';
 import { missing } from '../billing/invoice-taxes.ts';
@@ -149,16 +152,20 @@ function listPayments(world: World, params: Params): unknown {
   return page;
 }
 
-/** Invoices, their lines and invoice payments; registers how invoices follow their payments. */
+/**
+ * Invoices, their lines and invoice payments; registers how invoices follow their payments, and
+ * their `payments`, shown only when expanded.
+ */
 export function invoiceRoutes(world: World): Route[] {
   followPaymentIntents(world);
+  includePayments(world);
   const one = (fn: Handler) => (request: SimRequest) =>
-    render(request.world, fn(request.world, invoiceOf(request), request.params), request.params);
+    fn(request.world, invoiceOf(request), request.params);
   return [
     {
       method: 'POST',
       path: '/v1/invoices',
-      handle: ({ world: w, params }) => render(w, createRequest(w, params), params),
+      handle: ({ world: w, params }) => createRequest(w, params),
     },
     {
       method: 'GET',

@@ -63,6 +63,16 @@ describe('customers', () => {
       expect(shapeMismatches('customer', wire(customer))).toEqual([]);
   });
 
+  it('keeps metadata keys made of digits', async () => {
+    // Act
+    const created = await t.stripe.customers.create({ metadata: { '1': 'a', '123': 'b' } });
+    const retrieved = await t.stripe.customers.retrieve(created.id);
+
+    // Assess
+    expect(created.metadata).toEqual({ '1': 'a', '123': 'b' });
+    expect(retrieved).toEqual(created);
+  });
+
   it('lists customers by email', async () => {
     // Prepare
     const email = `${unique('twin-')}@example.com`;

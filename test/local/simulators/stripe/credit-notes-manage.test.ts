@@ -1,6 +1,7 @@
 /**
  * Managing credit notes through the official SDK: numbering, updating memo and metadata,
- * voiding (what was credited given back to the invoice), listing by invoice and customer.
+ * voiding (what was credited given back to the invoice), listing by invoice and customer; the
+ * lines are kept in the simulator's world.
  */
 import type Stripe from 'stripe';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,5 +58,17 @@ describe('managing credit notes', () => {
       404,
       "No such credit note: 'cn_missing'",
     ]);
+  });
+
+  it('keeps a credit note’s lines in the world’s own state', async () => {
+    // Prepare
+    const open = await seatsAndFeeInvoice(t.stripe, price.id);
+
+    // Act
+    const note = await t.stripe.creditNotes.create({ invoice: open.id, amount: 700 });
+    const kept = t.sim.world.state('credit-notes.lines', () => new Map<string, { id: string }[]>());
+
+    // Assess
+    expect(kept.get(note.id)?.map((line) => line.id)).toEqual(note.lines.data.map((l) => l.id));
   });
 });

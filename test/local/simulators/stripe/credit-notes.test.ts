@@ -13,6 +13,7 @@ import {
   seatsAndFeeInvoice,
   useSimulator,
   wire,
+  withEventTypes,
 } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
@@ -30,15 +31,14 @@ describe('a credit note on an open invoice', () => {
     const seats = open.lines.data[0] as Stripe.InvoiceLineItem;
 
     // Act
-    let note!: Stripe.CreditNote;
-    const events = await eventTypesDuring(t.sim, async () => {
-      note = await t.stripe.creditNotes.create({
+    const { value: note, events } = await withEventTypes(t.sim, () =>
+      t.stripe.creditNotes.create({
         invoice: open.id,
         lines: [{ type: 'invoice_line_item', invoice_line_item: seats.id, quantity: 1 }],
         reason: 'order_change',
         memo: 'One seat less',
-      });
-    });
+      }),
+    );
     const updated = lastEvent(t.sim);
     const after = await t.stripe.invoices.retrieve(open.id, { expand: ['payments'] });
     const intent = await t.stripe.paymentIntents.retrieve(

@@ -59,6 +59,11 @@ describe('decodeForm', () => {
     ['invalid percent-encoding, kept literally', 'name=%zz&x%=1', { name: '%zz', 'x%': '1' }],
     ['sparse indexes, closed up in order', 'expand[7]=b&expand[3]=a', { expand: ['a', 'b'] }],
     ['a sparse list of objects', 'items[2][price]=p', { items: [{ price: 'p' }] }],
+    [
+      'digit metadata keys as keys, at any depth',
+      'metadata[1]=a&metadata[123]=b&items[0][metadata][7]=c',
+      { metadata: { 1: 'a', 123: 'b' }, items: [{ metadata: { 7: 'c' } }] },
+    ],
     ['sparse nested lists', 'a[1][b][4]=x&a[1][b][2]=y', { a: [{ b: ['y', 'x'] }] }],
     [
       'a key deeper than 32 levels, kept as is',

@@ -11,6 +11,7 @@ import {
   eventTypesDuring,
   rejectionOf,
   useSimulator,
+  withEventTypes,
 } from '../../../support/simulator.ts';
 
 const t = useSimulator({ achSettlementMs: 50 });
@@ -26,10 +27,9 @@ describe('closing an invoice', () => {
     await t.stripe.invoices.finalizeInvoice(invoice.id);
 
     // Act
-    let voided!: Stripe.Invoice;
-    const events = await eventTypesDuring(t.sim, async () => {
-      voided = await t.stripe.invoices.voidInvoice(invoice.id, { expand: ['payments'] });
-    });
+    const { value: voided, events } = await withEventTypes(t.sim, () =>
+      t.stripe.invoices.voidInvoice(invoice.id, { expand: ['payments'] }),
+    );
     const pay = await rejectionOf(t.stripe.invoices.pay(invoice.id));
 
     // Assess

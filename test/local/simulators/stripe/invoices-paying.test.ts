@@ -1,7 +1,7 @@
 /**
  * Paying invoices through the official SDK: a decline answered with 402 and retried later, the
  * recovery with another card, no payment method, paid out of band, an ACH debit settling in the
- * background, and an invoice with nothing due.
+ * background, an invoice with nothing due, and its payments, shown only when expanded.
  */
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import {
   cardCustomer,
   draftInvoice,
   eventTypesDuring,
+  monthlyPrice,
   pollUntil,
   rejectionOf,
   useSimulator,
+  withEventTypes,
 } from '../../../support/simulator.ts';
 
 const t = useSimulator({ achSettlementMs: 50 });
@@ -26,10 +28,9 @@ describe('paying', () => {
     await t.stripe.invoices.finalizeInvoice(invoice.id);
 
     // Act
-    let declined!: Stripe.errors.StripeError;
-    const failureEvents = await eventTypesDuring(t.sim, async () => {
-      declined = await rejectionOf(t.stripe.invoices.pay(invoice.id));
-    });
+    const { value: declined, events: failureEvents } = await withEventTypes(t.sim, () =>
+      rejectionOf(t.stripe.invoices.pay(invoice.id)),
+    );
     const open = await t.stripe.invoices.retrieve(invoice.id);
     const card = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: failing.id });
     const recovered = await t.stripe.invoices.pay(invoice.id, { payment_method: card.id });
@@ -144,13 +145,56 @@ describe('paying', () => {
     const invoice = await t.stripe.invoices.create({ customer: free.id });
 
     // Act
-    let paid!: Stripe.Invoice;
-    const events = await eventTypesDuring(t.sim, async () => {
-      paid = await t.stripe.invoices.finalizeInvoice(invoice.id);
-    });
+    const { value: paid, events } = await withEventTypes(t.sim, () =>
+      t.stripe.invoices.finalizeInvoice(invoice.id),
+    );
 
     // Assess
     expect(events).toEqual(['invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
     expect(paid).toMatchObject({ status: 'paid', amount_due: 0, amount_paid: 0 });
+  });
+});
+
+describe('payments, shown only when expanded', () => {
+  it('expands on a subscription’s invoice, on a list, and through to the PaymentIntent', async () => {
+    // Prepare
+    const jenny = await cardCustomer(t.stripe);
+    const price = await monthlyPrice(t.stripe);
+    const subscription = await t.stripe.subscriptions.create({
+      customer: jenny.id,
+      items: [{ price: price.id }],
+    });
+    const invoiceId = subscription.latest_invoice as string;
+    const [payment] = (await t.stripe.invoicePayments.list({ invoice: invoiceId })).data;
+    const intentId = payment?.payment.payment_intent as string;
+
+    // Act
+    const withLatest = await t.stripe.subscriptions.retrieve(subscription.id, {
+      expand: ['latest_invoice.payments'],
+    });
+    const listed = await t.stripe.invoices.list({ customer: jenny.id, expand: ['data.payments'] });
+    const withIntent = await t.stripe.invoices.retrieve(invoiceId, {
+      expand: ['payments.data.payment.payment_intent'],
+    });
+    const again = await t.stripe.invoices.retrieve(invoiceId, {
+      expand: ['payments.data.payment.payment_intent', 'payments'],
+    });
+    const plain = await t.stripe.invoices.retrieve(invoiceId);
+
+    // Assess
+    expect(payment).toMatchObject({ status: 'paid', payment: { type: 'payment_intent' } });
+    expect(intentId).toMatch(/^pi_/);
+    const latest = withLatest.latest_invoice as Stripe.Invoice;
+    expect(latest.payments).toMatchObject({
+      object: 'list',
+      url: `/v1/invoices/${invoiceId}/payments`,
+      data: [{ id: payment?.id, payment: { payment_intent: intentId } }],
+    });
+    expect(listed.data.map((i) => i.payments?.data.map((p) => p.id))).toEqual([[payment?.id]]);
+    const intent = withIntent.payments?.data[0]?.payment.payment_intent as Stripe.PaymentIntent;
+    expect(intent).toMatchObject({ object: 'payment_intent', id: intentId, status: 'succeeded' });
+    expect(again.payments?.data[0]?.payment.payment_intent).toMatchObject({ id: intentId });
+    expect(await t.stripe.invoicePayments.retrieve(payment?.id as string)).toEqual(payment);
+    expect(plain.payments).toBeUndefined();
   });
 });

@@ -13,6 +13,7 @@ import {
   rejectionOf,
   useSimulator,
   wire,
+  withEventTypes,
 } from '../../../support/simulator.ts';
 import { shapeMismatches } from '../../../support/stripe-contract.ts';
 
@@ -118,10 +119,9 @@ describe('a one-off invoice', () => {
 
   it('finalizes it: number, hosted URLs, a PaymentIntent for what is due', async () => {
     // Act
-    let finalized!: Stripe.Invoice;
-    const events = await eventTypesDuring(t.sim, async () => {
-      finalized = await t.stripe.invoices.finalizeInvoice(invoice.id, { expand: ['payments'] });
-    });
+    const { value: finalized, events } = await withEventTypes(t.sim, () =>
+      t.stripe.invoices.finalizeInvoice(invoice.id, { expand: ['payments'] }),
+    );
     const again = await rejectionOf(t.stripe.invoices.finalizeInvoice(invoice.id));
 
     // Assess
@@ -165,10 +165,9 @@ describe('a one-off invoice', () => {
 
   it('is paid with the customer’s default card', async () => {
     // Act
-    let paid!: Stripe.Invoice;
-    const events = await eventTypesDuring(t.sim, async () => {
-      paid = await t.stripe.invoices.pay(invoice.id);
-    });
+    const { value: paid, events } = await withEventTypes(t.sim, () =>
+      t.stripe.invoices.pay(invoice.id),
+    );
     const twice = await rejectionOf(t.stripe.invoices.pay(invoice.id));
     const payments = await t.stripe.invoicePayments.list({ invoice: invoice.id });
 
