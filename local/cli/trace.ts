@@ -26,7 +26,19 @@ export async function trace(
     target,
     options.limit === undefined ? {} : { limit: options.limit },
   );
-  return { target, ...lineage };
+  return { target, truncated: lineage.truncated, events: inOrder(lineage.events) };
+}
+
+/**
+ * Oldest first. Stripe's `created` has one-second resolution and a story's events mostly share
+ * a second, so within one the hub's receive time orders them (the ledger's own sort key falls
+ * back to the event id, which is random).
+ */
+export function inOrder(events: TracedEvent[]): TracedEvent[] {
+  return [...events].sort(
+    (a, b) =>
+      a.event.created - b.event.created || a.event.receivedAt.localeCompare(b.event.receivedAt),
+  );
 }
 
 function when(created: number): string {
