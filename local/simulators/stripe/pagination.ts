@@ -1,7 +1,7 @@
 /**
- * Stripe's list parameters: cursor pagination (`limit`, `starting_after`, `ending_before`) and
- * the `created` filter. `World.paginate` is the usual way in; `createdFilter` is re-exported
- * from `world.ts`.
+ * Stripe's list parameters: cursor pagination (`limit`, `starting_after`, `ending_before`), newest
+ * first or in a list's own order (`pageInOrder`, for lines), and the `created` filter.
+ * `World.paginate` is the usual way in; `createdFilter` is re-exported from `world.ts`.
  */
 import { invalidParam, resourceMissing } from './errors.ts';
 import type { Params } from './form.ts';
@@ -18,6 +18,23 @@ export function paginate<T extends StripeRecord>(
   url: string,
   seqOf: (id: string) => number,
 ): ListObject<T> {
+  const ordered = [...items].sort((a, b) => {
+    const byCreated = ((b.created as number) ?? 0) - ((a.created as number) ?? 0);
+    return byCreated !== 0 ? byCreated : seqOf(b.id) - seqOf(a.id);
+  });
+  return pageInOrder(ordered, params, url, nounOf(items, url));
+}
+
+/**
+ * Cursor pagination in the list's own order (an invoice's or credit note's lines are listed
+ * oldest first, unlike objects); a cursor not in the list is a 404 naming `noun`.
+ */
+export function pageInOrder<T extends StripeRecord>(
+  items: T[],
+  params: Params,
+  url: string,
+  noun: string,
+): ListObject<T> {
   const limit = params.integer('limit', { min: 1, max: 100 }) ?? 10;
   const after = params.string('starting_after');
   const before = params.string('ending_before');
@@ -27,24 +44,20 @@ export function paginate<T extends StripeRecord>(
       'You may only specify one of these parameters: ending_before, starting_after.',
     );
   }
-  const ordered = [...items].sort((a, b) => {
-    const byCreated = ((b.created as number) ?? 0) - ((a.created as number) ?? 0);
-    return byCreated !== 0 ? byCreated : seqOf(b.id) - seqOf(a.id);
-  });
   if (after !== undefined) {
-    const index = ordered.findIndex((item) => item.id === after);
-    if (index === -1) throw resourceMissing(nounOf(items, url), after, 'starting_after');
-    const rest = ordered.slice(index + 1);
+    const index = items.findIndex((item) => item.id === after);
+    if (index === -1) throw resourceMissing(noun, after, 'starting_after');
+    const rest = items.slice(index + 1);
     return { object: 'list', data: rest.slice(0, limit), has_more: rest.length > limit, url };
   }
   if (before !== undefined) {
-    const index = ordered.findIndex((item) => item.id === before);
-    if (index === -1) throw resourceMissing(nounOf(items, url), before, 'ending_before');
-    const head = ordered.slice(0, index);
+    const index = items.findIndex((item) => item.id === before);
+    if (index === -1) throw resourceMissing(noun, before, 'ending_before');
+    const head = items.slice(0, index);
     const page = head.slice(Math.max(0, head.length - limit));
     return { object: 'list', data: page, has_more: head.length > limit, url };
   }
-  return { object: 'list', data: ordered.slice(0, limit), has_more: ordered.length > limit, url };
+  return { object: 'list', data: items.slice(0, limit), has_more: items.length > limit, url };
 }
 
 function nounOf(items: StripeRecord[], url: string): string {

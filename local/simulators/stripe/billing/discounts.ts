@@ -203,6 +203,25 @@ export function createDiscounts(
   });
 }
 
+/**
+ * The discounts an invoice, or one of its lines, gets from the `discounts` an update sent: new
+ * Discount ids for `specs` (see `createDiscounts`), or none when it was sent empty (`null`).
+ */
+export function invoiceDiscounts(
+  world: World,
+  invoice: StripeRecord,
+  specs: DiscountSpec[] | null,
+  at: number,
+): string[] {
+  if (specs === null) return [];
+  return createDiscounts(
+    world,
+    specs,
+    { customer: invoice.customer as string, invoice: invoice.id },
+    { at, param: 'discounts', currency: invoice.currency as string },
+  );
+}
+
 /** How much the discount's coupon takes off `amount` (minor units) in `currency`. */
 export function discountAmount(
   world: World,

@@ -7,7 +7,7 @@
 import { invalidParam } from '../errors.ts';
 import { mergeMetadata } from '../form.ts';
 import type { StripeRecord, World } from '../world.ts';
-import { createDiscounts } from './discounts.ts';
+import { invoiceDiscounts } from './discounts.ts';
 import { createItem, deleteItem, unassignItem, updateItem } from './invoice-items.ts';
 import {
   assertDraft,
@@ -49,17 +49,8 @@ function apply(world: World, invoice: StripeRecord, line: StripeRecord, update: 
     if (update.discountable !== undefined) line.discountable = update.discountable;
     if (update.metadata !== undefined)
       line.metadata = mergeMetadata(line.metadata as Record<string, string>, update.metadata);
-    if (update.discounts !== undefined) {
-      line.discounts =
-        update.discounts === null
-          ? []
-          : createDiscounts(
-              world,
-              update.discounts,
-              { customer: invoice.customer as string, invoice: invoice.id },
-              { at, param: 'discounts', currency: invoice.currency as string },
-            );
-    }
+    if (update.discounts !== undefined)
+      line.discounts = invoiceDiscounts(world, invoice, update.discounts, at);
   }
   if (update.taxAmounts !== undefined)
     line.taxes = update.taxAmounts === null ? [] : lineTaxes(world, update.taxAmounts, at);

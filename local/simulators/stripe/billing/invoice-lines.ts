@@ -4,8 +4,7 @@
  * first ten, with `has_more`, as Stripe does.
  */
 import type Stripe from 'stripe';
-import { invalidParam, resourceMissing } from '../errors.ts';
-import type { Params } from '../form.ts';
+import { resourceMissing } from '../errors.ts';
 import { invoiceLineItemShape } from '../shapes/billing.ts';
 import { idOf, listShape } from '../shapes/common.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
@@ -85,19 +84,24 @@ function describeSubscriptionLine(
   return `${quantity} × ${name} (at ${money((price.unit_amount as number | null) ?? 0, price.currency as string)}${every})`;
 }
 
+/** One line a subscription puts on an invoice. */
+export interface SubscriptionLineInput {
+  subscription: string;
+  subscriptionItem: string;
+  price: string;
+  quantity: number;
+  period: { start: number; end: number };
+  /** Discount ids (di_…) that apply to this line only. */
+  discounts?: string[];
+  /** A trial period's line: billed at 0 ("Trial period for …"), as Stripe's trial invoices. */
+  trial?: boolean;
+}
+
 /** Adds the line of one subscription item for a period (a trial's line is billed at 0). */
 export function addSubscriptionLine(
   world: World,
   invoice: StripeRecord,
-  input: {
-    subscription: string;
-    subscriptionItem: string;
-    price: string;
-    quantity: number;
-    period: { start: number; end: number };
-    discounts?: string[];
-    trial?: boolean;
-  },
+  input: SubscriptionLineInput,
 ): StripeRecord {
   const price = world.get('price', input.price);
   const trial = input.trial === true;
@@ -160,41 +164,4 @@ export function syncItemLine(line: StripeRecord, item: StripeRecord): void {
     quantity: item.quantity,
     quantity_decimal: item.quantity_decimal,
   });
-}
-
-/** Cursor pagination in the list's own order (lines are listed oldest first, unlike objects). */
-export function pageInOrder<T extends StripeRecord>(
-  items: T[],
-  params: Params,
-  url: string,
-  noun: string,
-): { object: 'list'; data: T[]; has_more: boolean; url: string } {
-  const limit = params.integer('limit', { min: 1, max: 100 }) ?? 10;
-  const after = params.string('starting_after');
-  const before = params.string('ending_before');
-  if (after !== undefined && before !== undefined) {
-    throw invalidParam(
-      'ending_before',
-      'You may only specify one of these parameters: ending_before, starting_after.',
-    );
-  }
-  let start = 0;
-  let end = items.length;
-  if (after !== undefined) {
-    const index = items.findIndex((item) => item.id === after);
-    if (index === -1) throw resourceMissing(noun, after, 'starting_after');
-    start = index + 1;
-  } else if (before !== undefined) {
-    const index = items.findIndex((item) => item.id === before);
-    if (index === -1) throw resourceMissing(noun, before, 'ending_before');
-    end = index;
-    start = Math.max(0, end - limit);
-    return { object: 'list', data: items.slice(start, end), has_more: start > 0, url };
-  }
-  return {
-    object: 'list',
-    data: items.slice(start, start + limit),
-    has_more: end > start + limit,
-    url,
-  };
 }

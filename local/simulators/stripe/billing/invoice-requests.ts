@@ -8,8 +8,8 @@ import { deletedObject } from '../resources/common.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
 import {
   checkDiscountSpecs,
-  createDiscounts,
   type DiscountSpec,
+  invoiceDiscounts,
   readDiscounts,
 } from './discounts.ts';
 import { linesOf } from './invoice-lines.ts';
@@ -202,17 +202,8 @@ export function updateRequest(world: World, invoice: StripeRecord, params: Param
     if (invoice.collection_method === 'charge_automatically') invoice.due_date = null;
     else if (invoice.due_date === null)
       invoice.due_date = (invoice.created as number) + 30 * SECONDS_PER_DAY;
-    if (fields.discounts !== undefined) {
-      invoice.discounts =
-        fields.discounts === null
-          ? []
-          : createDiscounts(
-              world,
-              fields.discounts,
-              { customer: invoice.customer as string, invoice: invoice.id },
-              { at, param: 'discounts', currency: invoice.currency as string },
-            );
-    }
+    if (fields.discounts !== undefined)
+      invoice.discounts = invoiceDiscounts(world, invoice, fields.discounts, at);
   });
   return invoice;
 }

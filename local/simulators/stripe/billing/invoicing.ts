@@ -13,7 +13,7 @@ import { newId, type StripeRecord, type World } from '../world.ts';
 import { checkCurrency } from './currency.ts';
 import { createDiscounts, type DiscountSpec, discountActive } from './discounts.ts';
 import { customerDetails } from './invoice-lifecycle.ts';
-import { addItemLine, addSubscriptionLine } from './invoice-lines.ts';
+import { addItemLine, addSubscriptionLine, type SubscriptionLineInput } from './invoice-lines.ts';
 import { recompute } from './invoice-totals.ts';
 import { SECONDS_PER_DAY } from './time.ts';
 
@@ -32,18 +32,8 @@ export {
   voidIt as voidInvoice,
 } from './invoice-lifecycle.ts';
 
-/** One line a subscription puts on an invoice. */
-export interface SubscriptionLineInput {
-  subscription: string;
-  subscriptionItem: string;
-  price: string;
-  quantity: number;
-  period: { start: number; end: number };
-  /** Discount ids (di_…) that apply to this line only. */
-  discounts?: string[];
-  /** A trial period's line: billed at 0 ("Trial period for …"), as Stripe's trial invoices. */
-  trial?: boolean;
-}
+/** One line a subscription puts on an invoice; see invoice-lines.ts. */
+export type { SubscriptionLineInput } from './invoice-lines.ts';
 
 /** What `createInvoice` builds a draft from. */
 export interface CreateInvoiceInput {

@@ -7,6 +7,7 @@
 import type Stripe from 'stripe';
 import { invalidParam, missingParam, resourceMissing } from '../errors.ts';
 import type { Params } from '../form.ts';
+import { emptyBillingDetails } from '../shapes/common.ts';
 import type { StripeRecord, World } from '../world.ts';
 import { createBankAccount, createCardFromToken } from './instruments.ts';
 
@@ -85,20 +86,7 @@ export function readBillingDetails(
 ): Stripe.PaymentMethod.BillingDetails | undefined {
   const details = params.object('billing_details');
   if (details === undefined) return undefined;
-  const base: Stripe.PaymentMethod.BillingDetails = current ?? {
-    address: {
-      city: null,
-      country: null,
-      line1: null,
-      line2: null,
-      postal_code: null,
-      state: null,
-    },
-    email: null,
-    name: null,
-    phone: null,
-    tax_id: null,
-  };
+  const base: Stripe.PaymentMethod.BillingDetails = current ?? emptyBillingDetails();
   const address = details.object('address');
   const nextAddress = { ...(base.address as Stripe.Address) };
   for (const key of ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const) {

@@ -1,42 +1,23 @@
 /**
  * Subscription schedules: phases with their own items, prices, quantities and discounts (a
- * ramped deal), at most {@link MAX_PHASES} of them. A schedule starting now creates its
+ * ramped deal), at most ten of them (`schedule-phases.ts`). A schedule starting now creates its
  * subscription at once; a future one when its test clock reaches the start date. At each phase's
  * end the subscription takes the next phase's items, discounts and metadata; after the last
  * phase the schedule releases or cancels the subscription (`end_behavior`).
  */
 import type Stripe from 'stripe';
-import { invalidParam, invalidState, StripeApiError } from '../errors.ts';
-import {
-  schedulePhaseItemShape,
-  schedulePhaseShape,
-  subscriptionScheduleShape,
-} from '../shapes/subscription-schedules.ts';
+import { invalidState, StripeApiError } from '../errors.ts';
+import { subscriptionScheduleShape } from '../shapes/subscription-schedules.ts';
 import { newId, type StripeRecord, type World } from '../world.ts';
-import { checkDiscountSpecs, createDiscounts, type DiscountSpec } from './discounts.ts';
+import { createDiscounts } from './discounts.ts';
+import { layOut, type PhaseSpec } from './schedule-phases.ts';
 import {
   buildItems,
   cancelSubscription,
-  checkItems,
   createSubscription,
   type ItemSpec,
   itemsOf,
 } from './subscriptions.ts';
-import { addInterval, type Interval } from './time.ts';
-
-/** Stripe's limit on a schedule's current and future phases. */
-export const MAX_PHASES = 10;
-
-export interface PhaseSpec {
-  items: ItemSpec[];
-  iterations?: number;
-  endDate?: number;
-  /** `duration[interval]` and `duration[interval_count]`: how long the phase lasts. */
-  duration?: { interval: Interval; count: number };
-  discounts?: DiscountSpec[];
-  metadata?: Record<string, string>;
-  description?: string | null;
-}
 
 export interface CreateScheduleInput {
   customer: string;
@@ -59,104 +40,6 @@ function states(world: World): Map<string, ScheduleState> {
 
 function phaseList(schedule: StripeRecord): Stripe.SubscriptionSchedule.Phase[] {
   return schedule.phases as Stripe.SubscriptionSchedule.Phase[];
-}
-
-/** How a phase's discounts render on the schedule (coupons and promotion codes by id). */
-function renderDiscounts(specs: DiscountSpec[] | undefined) {
-  return (specs ?? []).map((spec) => ({
-    coupon: spec.coupon ?? null,
-    discount: spec.discount ?? null,
-    promotion_code: spec.promotionCode ?? null,
-  }));
-}
-
-/** Lays the phases end to end from `start`, each lasting its end date, duration or iterations. */
-function layOut(
-  world: World,
-  specs: PhaseSpec[],
-  start: number,
-): Stripe.SubscriptionSchedule.Phase[] {
-  if (specs.length === 0) {
-    throw invalidParam('phases', 'Missing required param: phases.', 'parameter_missing');
-  }
-  if (specs.length > MAX_PHASES) {
-    throw invalidParam(
-      'phases',
-      `A subscription schedule can have at most ${MAX_PHASES} current and future phases.`,
-    );
-  }
-  // Every phase's discounts together: a coupon with one redemption left serves one of them only.
-  checkDiscountSpecs(
-    world,
-    specs.flatMap((spec) => [
-      ...(spec.discounts ?? []),
-      ...spec.items.flatMap((i) => i.discounts ?? []),
-    ]),
-    { param: 'phases' },
-  );
-  let at = start;
-  return specs.map((spec, index) => {
-    const params = spec.items.map((_, i) => `phases[${index}][items][${i}]`);
-    const { currency, interval, count } = checkItems(world, spec.items, { params });
-    if (spec.discounts) {
-      checkDiscountSpecs(world, spec.discounts, { param: `phases[${index}][discounts]`, currency });
-    }
-    let end: number;
-    if (spec.endDate !== undefined) {
-      if (spec.endDate <= at) {
-        throw invalidParam(
-          `phases[${index}][end_date]`,
-          'The end date of a phase must be after its start date.',
-        );
-      }
-      end = spec.endDate;
-      if (!onPeriodEnd({ from: at, end, interval, count })) {
-        throw invalidParam(
-          `phases[${index}][end_date]`,
-          'A phase ending between two billing period ends is not simulated: end it on a period end, or use iterations or duration.',
-        );
-      }
-    } else if (spec.duration !== undefined) {
-      end = addInterval(at, spec.duration.interval, spec.duration.count);
-    } else {
-      end = addInterval(at, interval, count * (spec.iterations ?? 1));
-    }
-    const phase = schedulePhaseShape({
-      start_date: at,
-      end_date: end,
-      currency,
-      items: spec.items.map((item) =>
-        schedulePhaseItemShape({
-          price: item.price,
-          quantity: item.quantity,
-          metadata: item.metadata ?? {},
-          discounts: renderDiscounts(
-            item.discounts,
-          ) as Stripe.SubscriptionSchedule.Phase.Item.Discount[],
-        }),
-      ),
-      discounts: renderDiscounts(spec.discounts) as Stripe.SubscriptionSchedule.Phase.Discount[],
-      metadata: spec.metadata ?? {},
-      description: spec.description ?? null,
-    });
-    at = end;
-    return phase;
-  });
-}
-
-/** Whether `end` is a whole number of billing periods after `from`. */
-function onPeriodEnd(options: {
-  from: number;
-  end: number;
-  interval: Interval;
-  count: number;
-}): boolean {
-  for (let n = 1; n <= 1_000; n++) {
-    const at = addInterval(options.from, options.interval, n * options.count);
-    if (at === options.end) return true;
-    if (at > options.end) return false;
-  }
-  return false;
 }
 
 /** Creates a schedule (subscription_schedule.created); one starting now starts at once. */
@@ -324,33 +207,31 @@ function intervalOf(item: StripeRecord | undefined): string {
   return recurring ? `${recurring.interval_count} ${recurring.interval}` : '';
 }
 
-/** Cancels a schedule and its subscription (subscription_schedule.canceled). */
-export function cancelSchedule(world: World, schedule: StripeRecord): void {
+/** Ends a live schedule (else Stripe's 400) now; returns its previous attributes, subscription. */
+function endNow(world: World, schedule: StripeRecord, verb: 'cancel' | 'release') {
   if (!['not_started', 'active'].includes(schedule.status as string)) {
-    throw invalidState(`You cannot cancel a subscription schedule that is ${schedule.status}.`);
+    throw invalidState(`You cannot ${verb} a subscription schedule that is ${schedule.status}.`);
   }
   const previous = { status: schedule.status, current_phase: schedule.current_phase };
-  schedule.status = 'canceled';
-  schedule.canceled_at = world.timeFor(schedule.customer as string);
+  const status = verb === 'cancel' ? 'canceled' : 'released';
+  schedule.status = status;
+  schedule[`${status}_at`] = world.timeFor(schedule.customer as string);
   schedule.current_phase = null;
-  world.emit('subscription_schedule.canceled', schedule, previous);
   const id = schedule.subscription;
-  const subscription = typeof id === 'string' ? world.find(id) : undefined;
+  return { previous, subscription: typeof id === 'string' ? world.find(id) : undefined };
+}
+
+/** Cancels a schedule and its subscription (subscription_schedule.canceled). */
+export function cancelSchedule(world: World, schedule: StripeRecord): void {
+  const { previous, subscription } = endNow(world, schedule, 'cancel');
+  world.emit('subscription_schedule.canceled', schedule, previous);
   if (subscription && subscription.status !== 'canceled') cancelSubscription(world, subscription);
 }
 
 /** Releases a schedule: its subscription continues on its own (subscription_schedule.released). */
 export function releaseSchedule(world: World, schedule: StripeRecord): void {
-  if (!['not_started', 'active'].includes(schedule.status as string)) {
-    throw invalidState(`You cannot release a subscription schedule that is ${schedule.status}.`);
-  }
-  const previous = { status: schedule.status, current_phase: schedule.current_phase };
-  schedule.status = 'released';
-  schedule.released_at = world.timeFor(schedule.customer as string);
+  const { previous, subscription } = endNow(world, schedule, 'release');
   schedule.released_subscription = schedule.subscription;
-  schedule.current_phase = null;
-  const id = schedule.subscription;
-  const subscription = typeof id === 'string' ? world.find(id) : undefined;
   schedule.subscription = null;
   if (subscription) subscription.schedule = null;
   world.emit('subscription_schedule.released', schedule, previous);

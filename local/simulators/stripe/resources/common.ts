@@ -1,6 +1,10 @@
-/** Helpers every resource module uses: path ids, updates that emit `*.updated`, deletions. */
+/**
+ * Helpers every resource module uses: path ids, updates that emit `*.updated`, deletions, and
+ * the routes that list an object's lines.
+ */
 import { invalidParam } from '../errors.ts';
-import type { SimRequest } from '../router.ts';
+import { pageInOrder } from '../pagination.ts';
+import type { Route, SimRequest } from '../router.ts';
 import type { StripeRecord, World } from '../world.ts';
 
 /** The `:name` segment of the request path. */
@@ -42,4 +46,27 @@ export function applyChanges(
 /** What Stripe answers to a DELETE: `{id, object, deleted: true}`. */
 export function deletedObject(object: StripeRecord): StripeRecord {
   return { id: object.id, object: object.object, deleted: true };
+}
+
+/**
+ * `GET <base>/:id/lines`: a page of the lines of the object `parentOf` finds, oldest first; a
+ * cursor that is not one of them is a 404 naming `noun`.
+ */
+export function linesRoute(
+  base: string,
+  parentOf: (request: SimRequest) => StripeRecord,
+  linesOf: (world: World, parentId: string) => StripeRecord[],
+  noun: string,
+): Route {
+  return {
+    method: 'GET',
+    path: `${base}/:id/lines`,
+    handle: (request) => {
+      const parent = parentOf(request);
+      const url = `${base}/${parent.id}/lines`;
+      const page = pageInOrder(linesOf(request.world, parent.id), request.params, url, noun);
+      request.params.done();
+      return page;
+    },
+  };
 }

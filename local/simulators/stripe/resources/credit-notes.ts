@@ -5,11 +5,10 @@ import {
   issueCreditNote,
   voidCreditNote,
 } from '../billing/invoice-credit-notes.ts';
-import { pageInOrder } from '../billing/invoice-lines.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import type { Route } from '../router.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
-import { applyChanges, pathId, retrieve } from './common.ts';
+import { applyChanges, linesRoute, pathId, retrieve } from './common.ts';
 
 const NOUN = 'credit note';
 const REASONS = ['duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory'] as const;
@@ -123,21 +122,11 @@ export function creditNoteRoutes(): Route[] {
       },
     },
     { method: 'GET', path: '/v1/credit_notes', handle: ({ world, params }) => list(world, params) },
-    {
-      method: 'GET',
-      path: '/v1/credit_notes/:id/lines',
-      handle: (request) => {
-        const creditNote = noteOf(request.world, pathId(request));
-        const url = `/v1/credit_notes/${creditNote.id}/lines`;
-        const page = pageInOrder(
-          creditNoteLines(request.world, creditNote.id),
-          request.params,
-          url,
-          'credit note line item',
-        );
-        request.params.done();
-        return page;
-      },
-    },
+    linesRoute(
+      '/v1/credit_notes',
+      (request) => noteOf(request.world, pathId(request)),
+      creditNoteLines,
+      'credit note line item',
+    ),
   ];
 }

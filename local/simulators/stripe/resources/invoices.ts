@@ -12,7 +12,7 @@ import {
 } from '../billing/invoice-lifecycle.ts';
 import { readLineUpdate } from '../billing/invoice-line-checks.ts';
 import { addLines, removeLines, updateLine, updateLines } from '../billing/invoice-line-updates.ts';
-import { linesOf, pageInOrder } from '../billing/invoice-lines.ts';
+import { linesOf } from '../billing/invoice-lines.ts';
 import {
   defaultPaymentMethod,
   followPaymentIntents,
@@ -30,7 +30,7 @@ import { missingParam, STRIPE_ERROR_TYPES, StripeApiError } from '../errors.ts';
 import type { Params } from '../form.ts';
 import type { Route, SimRequest } from '../router.ts';
 import { createdFilter, type StripeRecord, type World } from '../world.ts';
-import { pathId, retrieve } from './common.ts';
+import { linesRoute, pathId, retrieve } from './common.ts';
 
 type Handler = (world: World, invoice: StripeRecord, params: Params) => StripeRecord;
 
@@ -199,22 +199,7 @@ export function invoiceRoutes(world: World): Route[] {
       path: `/v1/invoices/:id/${action}`,
       handle: one(lineAction(action)),
     })),
-    {
-      method: 'GET',
-      path: '/v1/invoices/:id/lines',
-      handle: (request) => {
-        const invoice = invoiceOf(request);
-        const url = `/v1/invoices/${invoice.id}/lines`;
-        const page = pageInOrder(
-          linesOf(request.world, invoice.id),
-          request.params,
-          url,
-          'invoice line item',
-        );
-        request.params.done();
-        return page;
-      },
-    },
+    linesRoute('/v1/invoices', invoiceOf, linesOf, 'invoice line item'),
     {
       method: 'POST',
       path: '/v1/invoices/:id/lines/:line_id',

@@ -1,32 +1,17 @@
 /** `/v1/subscription_schedules`: create (phases), retrieve, update metadata, cancel, release, list. */
 import { readDiscounts } from '../billing/discounts.ts';
-import {
-  cancelSchedule,
-  createSchedule,
-  type PhaseSpec,
-  releaseSchedule,
-} from '../billing/schedules.ts';
-import type { ItemSpec } from '../billing/subscriptions.ts';
+import type { PhaseSpec } from '../billing/schedule-phases.ts';
+import { cancelSchedule, createSchedule, releaseSchedule } from '../billing/schedules.ts';
 import { invalidParam } from '../errors.ts';
 import { mergeMetadata, type Params } from '../form.ts';
 import type { Route } from '../router.ts';
-import type { World } from '../world.ts';
+import type { StripeRecord, World } from '../world.ts';
 import { applyChanges, pathId, retrieve } from './common.ts';
+import { readItems } from './subscriptions.ts';
 
 function readPhases(params: Params): PhaseSpec[] | undefined {
   return params.objects('phases')?.map((phase, index) => {
-    const items = phase.objects('items', { max: 20 })?.map((item) => {
-      const spec: ItemSpec = {
-        price: item.requiredString('price'),
-        quantity: item.integer('quantity', { min: 0 }) ?? 1,
-      };
-      const discounts = readDiscounts(item);
-      const metadata = item.metadata();
-      item.done();
-      if (discounts) spec.discounts = discounts;
-      if (metadata && metadata !== 'clear') spec.metadata = mergeMetadata({}, metadata);
-      return spec;
-    });
+    const items = readItems(phase);
     if (items === undefined)
       throw invalidParam(
         `phases[${index}][items]`,
@@ -54,6 +39,31 @@ function readPhases(params: Params): PhaseSpec[] | undefined {
     if (description !== undefined) spec.description = description;
     return spec;
   });
+}
+
+/**
+ * `POST /v1/subscription_schedules/:id/<action>`: reads the action's boolean `flags` (accepted,
+ * not acted on), then ends the schedule with `end`.
+ */
+function endRoute(
+  world: World,
+  action: 'cancel' | 'release',
+  flags: string[],
+  end: (world: World, schedule: StripeRecord) => void,
+): Route {
+  return {
+    method: 'POST',
+    path: `/v1/subscription_schedules/:id/${action}`,
+    handle: (request) => {
+      for (const flag of flags) request.params.boolean(flag);
+      request.params.done();
+      const schedule = world.get('subscription_schedule', pathId(request), {
+        noun: 'subscription schedule',
+      });
+      end(world, schedule);
+      return schedule;
+    },
+  };
 }
 
 /** Subscription schedules. */
@@ -118,33 +128,8 @@ export function scheduleRoutes(world: World): Route[] {
         return schedule;
       },
     },
-    {
-      method: 'POST',
-      path: '/v1/subscription_schedules/:id/cancel',
-      handle: (request) => {
-        request.params.boolean('invoice_now');
-        request.params.boolean('prorate');
-        request.params.done();
-        const schedule = world.get('subscription_schedule', pathId(request), {
-          noun: 'subscription schedule',
-        });
-        cancelSchedule(world, schedule);
-        return schedule;
-      },
-    },
-    {
-      method: 'POST',
-      path: '/v1/subscription_schedules/:id/release',
-      handle: (request) => {
-        request.params.boolean('preserve_cancel_date');
-        request.params.done();
-        const schedule = world.get('subscription_schedule', pathId(request), {
-          noun: 'subscription schedule',
-        });
-        releaseSchedule(world, schedule);
-        return schedule;
-      },
-    },
+    endRoute(world, 'cancel', ['invoice_now', 'prorate'], cancelSchedule),
+    endRoute(world, 'release', ['preserve_cancel_date'], releaseSchedule),
     {
       method: 'GET',
       path: '/v1/subscription_schedules',

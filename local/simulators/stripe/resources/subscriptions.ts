@@ -34,7 +34,11 @@ const STATUSES = [
   'unpaid',
 ] as const;
 
-function readItems(params: Params): ItemSpec[] | undefined {
+/**
+ * Reads `items[]` (at most 20: `price`, `quantity`, `discounts`, `metadata`; each finished) into
+ * item specs, as subscriptions and schedule phases take them.
+ */
+export function readItems(params: Params): ItemSpec[] | undefined {
   return params.objects('items', { max: 20 })?.map((item) => {
     const spec: ItemSpec = {
       price: item.requiredString('price'),

@@ -1,5 +1,5 @@
 /** One-off invoice stories: a discount on one line, a voided invoice, a refund with a credit note. */
-import { customer, latestInvoice, price, subscriptionStatus } from './kit.ts';
+import { customer, latestInvoice, price, subscriber } from './kit.ts';
 import type { Scenario } from './types.ts';
 
 export const lineDiscount: Scenario = {
@@ -71,17 +71,13 @@ export const refundWithCreditNote: Scenario = {
   title: 'A refund with a credit note: part of a paid invoice credited and refunded to the card',
   async run(context) {
     const { stripe } = context;
-    const plan = await price(context, { product: 'Seats', amount: 1_500, interval: 'month' });
-    const buyer = await customer(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
       name: 'Rae Refund',
       email: 'rae@example.com',
-      paymentMethod: 'pm_card_visa',
+      product: 'Seats',
+      amount: 1_500,
+      quantity: 10,
     });
-    const subscription = await stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: plan.id, quantity: 10 }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
     const invoice = await latestInvoice(context, subscription.id);
     const [line] = invoice.lines.data;
     if (line === undefined) throw new Error(`Invoice ${invoice.id} has no line.`);

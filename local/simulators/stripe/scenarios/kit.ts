@@ -106,3 +106,41 @@ export async function subscriptionStatus(
 
 /** A month and two hours: past a monthly renewal and the hour Stripe waits to finalize it. */
 export const MONTH_AND_A_BIT = 33 * 86_400;
+
+/**
+ * The opening of most stories: a product and price, a customer paying by card (or the given
+ * payment method), subscribed and active, on a test clock when one is given.
+ */
+export async function subscriber(
+  context: ScenarioContext,
+  input: {
+    name: string;
+    email: string;
+    product: string;
+    amount: number;
+    currency?: string;
+    interval?: 'month' | 'year';
+    quantity?: number;
+    paymentMethod?: string;
+    testClock?: string;
+  },
+): Promise<{ price: Stripe.Price; customer: Stripe.Customer; subscription: Stripe.Subscription }> {
+  const plan = await price(context, {
+    product: input.product,
+    amount: input.amount,
+    interval: input.interval ?? 'month',
+    ...(input.currency ? { currency: input.currency } : {}),
+  });
+  const buyer = await customer(context, {
+    name: input.name,
+    email: input.email,
+    paymentMethod: input.paymentMethod ?? 'pm_card_visa',
+    ...(input.testClock ? { testClock: input.testClock } : {}),
+  });
+  const subscription = await context.stripe.subscriptions.create({
+    customer: buyer.id,
+    items: [{ price: plan.id, quantity: input.quantity ?? 1 }],
+  });
+  await subscriptionStatus(context, subscription.id, 'active');
+  return { price: plan, customer: buyer, subscription };
+}

@@ -6,6 +6,7 @@ import {
   latestInvoice,
   MONTH_AND_A_BIT,
   price,
+  subscriber,
   subscriptionStatus,
   testClock,
 } from './kit.ts';
@@ -17,18 +18,13 @@ export const clockRenewal: Scenario = {
     'A renewal by advancing a test clock one month: the cycle invoice is drafted, finalized and paid',
   async run(context) {
     const clock = await testClock(context, 'renewal');
-    const plan = await price(context, { product: 'Monthly', amount: 4_900, interval: 'month' });
-    const buyer = await customer(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
       name: 'Ren Renewal',
       email: 'ren@example.com',
-      paymentMethod: 'pm_card_visa',
+      product: 'Monthly',
+      amount: 4_900,
       testClock: clock.id,
     });
-    const subscription = await context.stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: plan.id }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
     await advance(context, clock.id, clock.frozen_time + MONTH_AND_A_BIT);
     const renewal = await latestInvoice(context, subscription.id);
     context.log(`renewal invoice ${renewal.id}: ${renewal.billing_reason}, ${renewal.status}`);
@@ -46,18 +42,13 @@ export const cancelAtPeriodEnd: Scenario = {
   title: 'A cancellation at period end: requested mid-period, effective when the period ends',
   async run(context) {
     const clock = await testClock(context, 'cancellation');
-    const plan = await price(context, { product: 'Monthly', amount: 4_900, interval: 'month' });
-    const buyer = await customer(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
       name: 'Cal Cancel',
       email: 'cal@example.com',
-      paymentMethod: 'pm_card_visa',
+      product: 'Monthly',
+      amount: 4_900,
       testClock: clock.id,
     });
-    const subscription = await context.stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: plan.id }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
     await context.stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
     await advance(context, clock.id, clock.frozen_time + MONTH_AND_A_BIT);
     await subscriptionStatus(context, subscription.id, 'canceled');
@@ -72,18 +63,13 @@ export const dunningRecovery: Scenario = {
   async run(context) {
     const { stripe } = context;
     const clock = await testClock(context, 'dunning');
-    const plan = await price(context, { product: 'Monthly', amount: 4_900, interval: 'month' });
-    const buyer = await customer(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
       name: 'Dun Dunning',
       email: 'dun@example.com',
-      paymentMethod: 'pm_card_visa',
+      product: 'Monthly',
+      amount: 4_900,
       testClock: clock.id,
     });
-    const subscription = await stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: plan.id }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
     const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
       customer: buyer.id,
     });

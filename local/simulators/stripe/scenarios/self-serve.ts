@@ -1,22 +1,17 @@
 /** Self-serve stories: sign-ups by card and by ACH, an upgrade, a customer billed in EUR. */
-import { customer, latestInvoice, price, subscriptionStatus } from './kit.ts';
+import { customer, latestInvoice, price, subscriber, subscriptionStatus } from './kit.ts';
 import type { Scenario } from './types.ts';
 
 export const cardSignup: Scenario = {
   name: 'card-signup',
   title: 'Self-serve sign-up paying by card: customer, monthly subscription, first invoice paid',
   async run(context) {
-    const plan = await price(context, { product: 'Starter', amount: 2_900, interval: 'month' });
-    const buyer = await customer(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
       name: 'Ada Card',
       email: 'ada@example.com',
-      paymentMethod: 'pm_card_visa',
+      product: 'Starter',
+      amount: 2_900,
     });
-    const subscription = await context.stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: plan.id }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
     const invoice = await latestInvoice(context, subscription.id);
     return { customer: buyer.id, subscription: subscription.id, invoice: invoice.id };
   },
@@ -61,18 +56,13 @@ export const upgradeWithProration: Scenario = {
   title: 'Upgrade mid-period: Starter → Pro with proration invoiced at once',
   async run(context) {
     const { stripe } = context;
-    const starter = await price(context, { product: 'Starter', amount: 2_900, interval: 'month' });
-    const pro = await price(context, { product: 'Pro', amount: 7_900, interval: 'month' });
-    const buyer = await customer(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
       name: 'Cy Upgrade',
       email: 'cy@example.com',
-      paymentMethod: 'pm_card_visa',
+      product: 'Starter',
+      amount: 2_900,
     });
-    const subscription = await stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: starter.id }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
+    const pro = await price(context, { product: 'Pro', amount: 7_900, interval: 'month' });
     const [item] = subscription.items.data;
     if (item === undefined) throw new Error('The subscription has no item.');
     await stripe.subscriptions.update(subscription.id, {
@@ -89,22 +79,14 @@ export const eurCustomer: Scenario = {
   name: 'eur-customer',
   title: 'A customer billed in EUR: a yearly subscription priced in euros',
   async run(context) {
-    const plan = await price(context, {
+    const { customer: buyer, subscription } = await subscriber(context, {
+      name: 'Émile Euro SARL',
+      email: 'compta@emile.example',
       product: 'Business (EU)',
       amount: 99_000,
       currency: 'eur',
       interval: 'year',
     });
-    const buyer = await customer(context, {
-      name: 'Émile Euro SARL',
-      email: 'compta@emile.example',
-      paymentMethod: 'pm_card_visa',
-    });
-    const subscription = await context.stripe.subscriptions.create({
-      customer: buyer.id,
-      items: [{ price: plan.id }],
-    });
-    await subscriptionStatus(context, subscription.id, 'active');
     const invoice = await latestInvoice(context, subscription.id);
     return { customer: buyer.id, subscription: subscription.id, invoice: invoice.id };
   },

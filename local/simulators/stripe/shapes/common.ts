@@ -1,6 +1,7 @@
 /**
  * Helpers shared by the shape builders: filling a complete default object from an `Init`, list
- * objects, decimal strings, and deterministic tokens for values Stripe derives (secrets, prefixes).
+ * objects, decimal strings, deterministic tokens for values Stripe derives (secrets, prefixes),
+ * and empty billing details.
  */
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
@@ -62,3 +63,24 @@ export function idOf(reference: string | { id: string }): string {
 
 /** The account the simulator plays: Stripe puts its id into hosted URLs such as PDF links. */
 export const SIMULATED_ACCOUNT_ID = 'acct_1SwitchyardSim0';
+
+/**
+ * Billing details with nothing filled in, as a card payment method or charge has them until the
+ * customer gives some (a new object each call, so callers may change it).
+ */
+export function emptyBillingDetails(): Stripe.PaymentMethod.BillingDetails {
+  return {
+    address: {
+      city: null,
+      country: null,
+      line1: null,
+      line2: null,
+      postal_code: null,
+      state: null,
+    },
+    email: null,
+    name: null,
+    phone: null,
+    tax_id: null,
+  };
+}

@@ -3,7 +3,7 @@
  * fixtures3.json's keys. Refunds are in refunds.ts.
  */
 import type Stripe from 'stripe';
-import { listShape, token, withInit } from './common.ts';
+import { emptyBillingDetails, listShape, token, withInit } from './common.ts';
 
 /**
  * fixtures3.json `payment_intent`. The SDK's type requires `allowed_payment_method_types` and
@@ -198,20 +198,7 @@ export function chargeShape(init: ChargeInit): Stripe.Charge {
       application_fee: null,
       application_fee_amount: null,
       balance_transaction: succeeded ? `txn_${token(`charge:${init.id}`, 24)}` : null,
-      billing_details: {
-        address: {
-          city: null,
-          country: null,
-          line1: null,
-          line2: null,
-          postal_code: null,
-          state: null,
-        },
-        email: null,
-        name: null,
-        phone: null,
-        tax_id: null,
-      },
+      billing_details: emptyBillingDetails(),
       calculated_statement_descriptor: null,
       captured: succeeded,
       created: init.created,

@@ -4,7 +4,7 @@
  */
 import type Stripe from 'stripe';
 import { STRIPE_API_VERSION } from '../../../../shared/events/api-version.ts';
-import { token, withInit } from './common.ts';
+import { emptyBillingDetails, token, withInit } from './common.ts';
 
 const DAY = 24 * 60 * 60;
 
@@ -65,20 +65,7 @@ export function paymentMethodShape(init: PaymentMethodInit): Stripe.PaymentMetho
       id: init.id,
       object: 'payment_method',
       allow_redisplay: 'unspecified',
-      billing_details: {
-        address: {
-          city: null,
-          country: null,
-          line1: null,
-          line2: null,
-          postal_code: null,
-          state: null,
-        },
-        email: null,
-        name: null,
-        phone: null,
-        tax_id: null,
-      },
+      billing_details: emptyBillingDetails(),
       card: cardDetails(init.created, card ?? {}),
       created: init.created,
       customer: null,
