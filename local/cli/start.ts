@@ -4,7 +4,6 @@
  * Unless STRIPE_API_KEY names a Stripe account, it also runs the Stripe simulator, which sends
  * its events to the hub.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -24,6 +23,7 @@ import {
   runtimeEnv,
   writeRuntime,
 } from '../runtime-file.ts';
+import { newWebhookSecret } from '../simulators/stripe/secrets.ts';
 import { startBanner } from './start-banner.ts';
 
 const SECRET_FILE = 'webhook-secret';
@@ -32,7 +32,7 @@ const SECRET_FILE = 'webhook-secret';
 function loadOrCreateSecret(dataDir: string): string {
   const path = join(dataDir, SECRET_FILE);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const secret = newWebhookSecret();
   writeFileSync(path, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

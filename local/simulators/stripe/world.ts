@@ -4,10 +4,11 @@
  * each request changes the world atomically, as a Stripe API call does.
  */
 import { randomBytes } from 'node:crypto';
-import { STRIPE_API_VERSION } from '../../../shared/events/api-version.ts';
+import type Stripe from 'stripe';
 import { resourceMissing } from './errors.ts';
 import type { Params } from './form.ts';
 import { paginate } from './pagination.ts';
+import { eventShape, webhookEndpointShape } from './shapes/platform.ts';
 import type { WebhookSender } from './webhooks.ts';
 
 /** Re-exported: resource modules import it from here. */
@@ -48,6 +49,12 @@ export interface RequestInfo {
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
 /** What a {@link World} is made with. */
+/**
+ * Where the simulator reports: each request as a `debug` line, a failure of background work
+ * (ACH settlement, a test clock) as an `error`, so the host can log each at its own level.
+ */
+export type SimulatorLog = (entry: { level: 'debug' | 'error'; message: string }) => void;
+
 export interface WorldOptions {
   /** The current Unix time in seconds; tests move it. */
   now?: () => number;
@@ -56,7 +63,7 @@ export interface WorldOptions {
   /** How long an ACH debit stays `processing` before it settles. */
   achSettlementMs?: number;
   /** Where background work reports its failures (the simulator's `log` option). */
-  log?: (line: string) => void;
+  log?: SimulatorLog;
 }
 
 /** All simulated state. One per simulator. */
@@ -67,7 +74,7 @@ export class World {
   readonly achSettlementMs: number;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #now: () => number;
-  readonly #log: (line: string) => void;
+  readonly #log: SimulatorLog;
   readonly #state = new Map<string, unknown>();
   readonly #objects = new Map<string, { type: string; object: StripeRecord; seq: number }>();
   /** Events within retention (older ones are pruned as new ones are emitted), oldest first. */
@@ -128,7 +135,10 @@ export class World {
         work();
       } catch (error) {
         const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        this.#log(`Stripe simulator background work failed: ${detail}`);
+        this.#log({
+          level: 'error',
+          message: `Stripe simulator background work failed: ${detail}`,
+        });
       }
     }, ms);
     timer.unref();
@@ -148,20 +158,15 @@ export class World {
     enabledEvents?: string[];
     description?: string;
   }): StripeRecord {
-    const endpoint: StripeRecord = {
-      id: newId('we'),
-      object: 'webhook_endpoint',
-      api_version: STRIPE_API_VERSION,
-      application: null,
-      created: this.now(),
-      description: input.description ?? null,
-      enabled_events: input.enabledEvents ?? ['*'],
-      livemode: false,
-      metadata: {},
-      status: 'enabled',
-      url: input.url,
-    };
-    this.insert(endpoint);
+    const endpoint = this.insert(
+      webhookEndpointShape({
+        id: newId('we'),
+        created: this.now(),
+        url: input.url,
+        enabled_events: input.enabledEvents ?? ['*'],
+        description: input.description ?? null,
+      }),
+    );
     this.webhooks.endpoints.push({
       id: endpoint.id,
       url: input.url,
@@ -244,22 +249,18 @@ export class World {
     // Events keep the order they happened in even within one second.
     const created = Math.max(this.now(), this.#lastEventCreated);
     this.#lastEventCreated = created;
-    const event: StripeRecord = {
+    // `insert` stores a JSON copy, so the snapshot never changes with the live object.
+    const event = eventShape({
       id: newId('evt'),
-      object: 'event',
-      api_version: STRIPE_API_VERSION,
       created,
-      data: {
-        object: structuredClone(object),
-        ...(previousAttributes && Object.keys(previousAttributes).length > 0
-          ? { previous_attributes: structuredClone(previousAttributes) }
-          : {}),
-      },
-      livemode: false,
+      type: type as Stripe.Event.Type,
+      object: object as unknown as Stripe.Event['data']['object'],
+      ...(previousAttributes && Object.keys(previousAttributes).length > 0
+        ? { previous_attributes: previousAttributes }
+        : {}),
       pending_webhooks: this.webhooks.targetsFor(type).length,
       request: { id: this.request.id, idempotency_key: this.request.idempotencyKey },
-      type,
-    };
+    });
     this.#pruneEvents();
     // One record for both the log and the id lookup, so `pending_webhooks` updates show in both.
     const stored = this.insert(event);

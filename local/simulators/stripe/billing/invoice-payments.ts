@@ -67,10 +67,7 @@ export function invoiceOfIntent(
   return payment && invoice ? { invoice, payment } : undefined;
 }
 
-/**
- * The subscription an invoice bills, if any (from `parent.subscription_details`). The
- * subscriptions module has its own lookup, by the subscription's id, in billing/subscriptions.ts.
- */
+/** The subscription an invoice bills, if any (from `parent.subscription_details`). */
 export function subscriptionOf(world: World, invoice: StripeRecord): StripeRecord | undefined {
   const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
   const id = parent?.subscription_details?.subscription;

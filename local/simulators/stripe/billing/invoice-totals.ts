@@ -6,6 +6,7 @@
  */
 
 import type { StripeRecord, World } from '../world.ts';
+import { changedSince } from './diff.ts';
 import { discountAmount } from './discounts.ts';
 import { embedLines, linesOf } from './invoice-lines.ts';
 
@@ -164,11 +165,7 @@ export function changeInvoice(
   const before = structuredClone(invoice);
   mutate?.();
   recompute(world, invoice);
-  const previous: Record<string, unknown> = {};
-  for (const key of Object.keys(invoice)) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(invoice[key]))
-      previous[key] = before[key] ?? null;
-  }
+  const previous = changedSince(before, invoice);
   if (Object.keys(previous).length > 0) world.emit('invoice.updated', invoice, previous);
   return previous;
 }

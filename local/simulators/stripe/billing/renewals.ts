@@ -6,6 +6,7 @@
  */
 import { newId, type StripeRecord, type World } from '../world.ts';
 import { emitChanges } from './diff.ts';
+import { subscriptionOf } from './invoice-payments.ts';
 import { finalizeInvoice, payInvoice } from './invoicing.ts';
 import { atPeriodEnd, dueScheduleStarts, startDueSchedules } from './schedules.ts';
 import { cancelSubscription, draftPeriodInvoice, itemsOf } from './subscriptions.ts';
@@ -124,8 +125,7 @@ function collect(world: World, invoice: StripeRecord, at: number): void {
   const outcome = attempt(world, invoice);
   if (outcome !== 'failed' || (invoice.attempt_count as number) < MAX_PAYMENT_ATTEMPTS) return;
   invoice.next_payment_attempt = null;
-  const parent = invoice.parent as { subscription_details?: { subscription?: string } } | null;
-  const subscription = world.find(parent?.subscription_details?.subscription ?? '');
+  const subscription = subscriptionOf(world, invoice);
   if (subscription && subscription.status !== 'canceled') {
     cancelSubscription(world, subscription, { reason: 'payment_failed' });
   }

@@ -2,6 +2,8 @@
  * Helpers every resource module uses: path ids, updates that emit `*.updated`, deletions, and
  * the routes that list an object's lines.
  */
+
+import { changedSince } from '../billing/diff.ts';
 import { invalidParam } from '../errors.ts';
 import { pageInOrder } from '../pagination.ts';
 import type { Route, SimRequest } from '../router.ts';
@@ -32,13 +34,11 @@ export function applyChanges(
   changes: Record<string, unknown>,
   eventType: string,
 ): Record<string, unknown> {
-  const previous: Record<string, unknown> = {};
+  const before = structuredClone(object);
   for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    if (JSON.stringify(object[key]) === JSON.stringify(value)) continue;
-    previous[key] = object[key] === undefined ? null : structuredClone(object[key]);
-    object[key] = value;
+    if (value !== undefined) object[key] = value;
   }
+  const previous = changedSince(before, object);
   if (Object.keys(previous).length > 0) world.emit(eventType, object, previous);
   return previous;
 }
