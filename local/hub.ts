@@ -103,11 +103,7 @@ async function startSimulator(
     return await startStripeSimulator({
       port,
       retryScheduleMs: [...(retryScheduleMs ?? LOCAL_WEBHOOK_RETRY_SCHEDULE_MS)],
-      // API calls are debug lines; a failure in background work (settlement, clocks) is an error.
-      log: (line) =>
-        line.startsWith('Stripe simulator background work failed')
-          ? logger.error(line)
-          : logger.debug(line),
+      log: ({ level, message }) => logger[level](message),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -29,7 +29,7 @@ import {
 import { allRoutes } from './resources/index.ts';
 import { type HttpMethod, type Route, Router } from './router.ts';
 import { type DeliveryChaos, WebhookSender } from './webhooks.ts';
-import { newId, World } from './world.ts';
+import { newId, type SimulatorLog, World } from './world.ts';
 
 /** A key the simulator accepts (any `sk_test_…` key is accepted). */
 export const SIMULATOR_API_KEY = 'sk_test_switchyard_simulator';
@@ -56,7 +56,7 @@ export interface StripeSimulatorOptions {
    * Called with a one-line summary of each request (never its body), and with the failures of
    * background work (ACH settlement, test clocks).
    */
-  log?: (line: string) => void;
+  log?: SimulatorLog;
 }
 
 /** A running simulator. */
@@ -183,7 +183,10 @@ export async function startStripeSimulator(
       answer = { status: failed.status, body: failed.body };
     }
     res.writeHead(answer.status, headers).end(answer.body);
-    log(`${method} ${pathname} → ${answer.status} (${Date.now() - started} ms, ${requestId})`);
+    log({
+      level: 'debug',
+      message: `${method} ${pathname} → ${answer.status} (${Date.now() - started} ms, ${requestId})`,
+    });
   };
 
   /** The route for a request; a path that is not one (bad percent-encoding included) is a 404. */

@@ -9,7 +9,7 @@ import { EVENT_RETENTION_SECONDS, World } from '../../../../local/simulators/str
 
 /** A world whose webhook sender has no endpoints, logging into `lines`. */
 function world(lines: string[] = []) {
-  return new World({ webhooks: new WebhookSender(), log: (line) => lines.push(line) });
+  return new World({ webhooks: new WebhookSender(), log: ({ message }) => lines.push(message) });
 }
 
 describe('later', () => {
