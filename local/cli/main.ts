@@ -1,8 +1,6 @@
 /** The `switchyard` command line: start, trace, status, scenario. */
 import { ConfigError, type Env, processEnv } from '../../shared/config.ts';
 import { connect, type Inspection, NotConnectedError } from './connect.ts';
-import { scenario } from './scenario.ts';
-import { start } from './start.ts';
 import { formatStatus, status } from './status.ts';
 import { formatTrace, trace } from './trace.ts';
 
@@ -32,7 +30,8 @@ async function inspect(env: Env, run: (inspection: Inspection) => Promise<number
 }
 
 const COMMANDS: Record<string, (call: Invocation) => Promise<number>> = {
-  start: ({ args, env }) => start(args, env),
+  // Loaded on use: `trace` and `status` need neither the local servers nor the simulator.
+  start: async ({ args, env }) => (await import('./start.ts')).start(args, env),
   trace: async ({ args, env, json, positional }) => {
     const target = positional[0];
     const limitArg = args.find((a) => a.startsWith('--limit='));
@@ -53,7 +52,7 @@ const COMMANDS: Record<string, (call: Invocation) => Promise<number>> = {
       console.log(json ? JSON.stringify(report, null, 2) : formatStatus(report));
       return 0;
     }),
-  scenario: ({ args, env }) => scenario(args, env),
+  scenario: async ({ args, env }) => (await import('./scenario.ts')).scenario(args, env),
 };
 
 /** Runs one command; returns the process exit code. */
