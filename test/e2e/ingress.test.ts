@@ -7,7 +7,7 @@ import { CONNECTORS } from '../../shared/connectors.ts';
 import { Router } from '../../shared/events/routing.ts';
 import type { StripeEvent } from '../../shared/events/types.ts';
 import { parseConnectorMessage } from '../../shared/queue/message.ts';
-import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
+import { eventually, recordingConsumer, startTestHub, type TestHub } from '../support/hub.ts';
 import {
   buildEvent,
   eventId,
@@ -240,18 +240,10 @@ describe('every event type is accepted and routed by the table', () => {
 describe('large events', () => {
   it('an event larger than one SQS message reaches the consumer whole', async () => {
     // Prepare: a warehouse consumer that keeps what it is given.
-    const received: StripeEvent[] = [];
-    const large = await startTestHub({
-      consumers: {
-        warehouse: {
-          supportsApiVersion: () => true,
-          apply: async (event) => {
-            received.push(event);
-            return { targetIds: { rows: '1' } };
-          },
-        },
-      },
+    const { logic: warehouse, applied: received } = recordingConsumer({
+      targetIds: { rows: '1' },
     });
+    const large = await startTestHub({ consumers: { warehouse } });
     try {
       const event = customerEvent();
       event.data.object.metadata = { notes: 'n'.repeat(600_000) };

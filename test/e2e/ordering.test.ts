@@ -5,24 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeEvent } from '../../shared/events/types.ts';
-import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
+import { eventually, recordingConsumer, startTestHub, type TestHub } from '../support/hub.ts';
 import { buildEvent, openapiObject } from '../support/stripe.ts';
 
 let hub: TestHub;
-const applied: StripeEvent[] = [];
+const { logic: warehouse, applied } = recordingConsumer();
 
 beforeAll(async () => {
-  hub = await startTestHub({
-    consumers: {
-      warehouse: {
-        supportsApiVersion: () => true,
-        apply: async (event) => {
-          applied.push(event);
-          return {};
-        },
-      },
-    },
-  });
+  hub = await startTestHub({ consumers: { warehouse } });
 });
 
 afterAll(async () => {

@@ -12,8 +12,7 @@ import {
   startStripeSimulator,
 } from '../../local/simulators/stripe/server.ts';
 import type { StripeRecord } from '../../local/simulators/stripe/world.ts';
-import type { StripeEvent } from '../../shared/events/types.ts';
-import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
+import { eventually, recordingConsumer, startTestHub, type TestHub } from '../support/hub.ts';
 import { scenarioContext } from '../support/scenarios.ts';
 
 /** What the story must have produced for one of its objects, in this order (others may interleave). */
@@ -70,20 +69,10 @@ const EXPECTED: Record<string, Record<string, string[]>> = {
 
 let hub: TestHub;
 let sim: StripeSimulator;
-const applied: StripeEvent[] = [];
+const { logic: warehouse, applied } = recordingConsumer();
 
 beforeAll(async () => {
-  hub = await startTestHub({
-    consumers: {
-      warehouse: {
-        supportsApiVersion: () => true,
-        apply: async (event) => {
-          applied.push(event);
-          return {};
-        },
-      },
-    },
-  });
+  hub = await startTestHub({ consumers: { warehouse } });
   sim = await startStripeSimulator({
     port: 0,
     webhookEndpoints: [{ url: hub.webhookUrl, secret: hub.secret }],

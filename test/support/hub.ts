@@ -4,7 +4,9 @@ import { type Hub, type HubOptions, startHub } from '../../local/hub.ts';
 import { queueDepth } from '../../local/queue-depth.ts';
 import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
+import type { StripeEvent } from '../../shared/events/types.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
+import type { ApplyResult, ConnectorLogic } from '../../shared/queue/consumer.ts';
 import { localAws, uniquePrefix } from './aws.ts';
 import { newSecret, sign } from './stripe.ts';
 
@@ -97,4 +99,23 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 20_0
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A consumer (e.g. the warehouse's) that accepts every API version and keeps each event it is
+ * given, in order, in `applied`; each apply answers `result`.
+ */
+export function recordingConsumer(result: ApplyResult = {}): {
+  logic: ConnectorLogic;
+  applied: StripeEvent[];
+} {
+  const applied: StripeEvent[] = [];
+  const logic: ConnectorLogic = {
+    supportsApiVersion: () => true,
+    apply: async (event) => {
+      applied.push(event);
+      return result;
+    },
+  };
+  return { logic, applied };
 }

@@ -1,7 +1,8 @@
 /** Runs the Stripe simulator's scenarios from tests: a scenario context on an SDK client. */
+import { pollUntil } from '../../local/cli/scenario.ts';
 import type { ScenarioContext } from '../../local/simulators/stripe/scenarios/types.ts';
 import type { StripeSimulator } from '../../local/simulators/stripe/server.ts';
-import { pollUntil, simulatorClient } from './simulator.ts';
+import { simulatorClient } from './simulator.ts';
 
 /** A scenario context on a simulator; `log` lines are collected, not printed. */
 export function scenarioContext(sim: StripeSimulator, lines: string[] = []): ScenarioContext {
@@ -9,7 +10,6 @@ export function scenarioContext(sim: StripeSimulator, lines: string[] = []): Sce
     stripe: simulatorClient(sim),
     simulated: true,
     log: (line) => lines.push(line),
-    until: (what, check, timeoutMs = 20_000) =>
-      pollUntil(check, { timeoutMs, intervalMs: 50, what }),
+    until: pollUntil(50),
   };
 }

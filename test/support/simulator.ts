@@ -6,6 +6,7 @@
  */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { pollUntil as scenarioPollUntil } from '../../local/cli/scenario.ts';
 import {
   type StripeSimulator,
   type StripeSimulatorOptions,
@@ -73,17 +74,11 @@ export const wire = (value: unknown): unknown => JSON.parse(JSON.stringify(value
  * Calls `check` every `intervalMs` until it gives a value (not `undefined`), and resolves with it;
  * throws once `timeoutMs` have passed.
  */
-export async function pollUntil<T>(
+export function pollUntil<T>(
   check: () => T | undefined | Promise<T | undefined>,
   { timeoutMs = 5_000, intervalMs = 10, what = 'the state to change' } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return scenarioPollUntil(intervalMs)(what, async () => check(), timeoutMs);
 }
 
 /** Advances a test clock to `to` and waits until it has stopped advancing; resolves with it. */
@@ -263,4 +258,25 @@ export function monthlyPrice(
     recurring: { interval: 'month' },
     product_data: { name: `Plan ${amount}` },
   });
+}
+
+/** 1 January 2026, 00:00 UTC: where the tests' test clocks start. */
+export const JAN_1_2026 = 1_767_225_600;
+
+/**
+ * A test clock frozen at `at` (1 January 2026 unless told), a monthly price of `amount`, and a
+ * customer on that clock paying by card, created in that order.
+ */
+export async function clockedPayer(
+  stripe: Stripe,
+  { amount = 2_000, at = JAN_1_2026 } = {},
+): Promise<{
+  clock: Stripe.TestHelpers.TestClock;
+  price: Stripe.Price;
+  customer: Stripe.Customer;
+}> {
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: at });
+  const price = await monthlyPrice(stripe, amount);
+  const customer = await cardPayer(stripe, { test_clock: clock.id });
+  return { clock, price, customer };
 }

@@ -3,25 +3,10 @@
  * resource, the field set of the API version the SDK is pinned to. `shapeMismatches` says where an
  * object the simulator renders differs from it: keys, and the JSON type of each non-null value.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { openapiObject } from './stripe.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
-
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'stripe-openapi', 'fixtures3.json');
-
-let resources: Record<string, JsonObject> | undefined;
-
-/** fixtures3.json's example of `resource` (e.g. `invoice`, `test_helpers.test_clock`). */
-export function fixtureShape(resource: string): JsonObject {
-  resources ??= (
-    JSON.parse(readFileSync(FIXTURES, 'utf8')) as { resources: Record<string, JsonObject> }
-  ).resources;
-  const shape = resources[resource];
-  if (!shape) throw new Error(`fixtures3.json has no resource "${resource}"`);
-  return structuredClone(shape);
-}
 
 /** How strictly `shapeMismatches` compares. */
 export interface ShapeOptions {
@@ -99,6 +84,6 @@ export function shapeMismatches(
   const wire = JSON.parse(JSON.stringify(object) ?? 'null') as Json;
   if (!isObject(wire)) return [`not an object: ${jsonType(wire)}`];
   const out: string[] = [];
-  compare(fixtureShape(resource), wire, '', 1, options, out);
+  compare(openapiObject(resource) as JsonObject, wire, '', 1, options, out);
   return out;
 }

@@ -12,54 +12,30 @@ const t = useSimulator({ achSettlementMs: 50 });
 
 const card = { allowed_payment_method_types: ['card'] };
 
+/** The error creating a $5.00 PaymentIntent, changed by `params`, fails with. */
+const refusal = (params: Record<string, unknown>) =>
+  rejectionOf(
+    t.stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+      ...params,
+    } as Stripe.PaymentIntentCreateParams),
+  );
+
 describe('creating PaymentIntents', () => {
   it('refuses amounts under the minimum, bad currencies, unknown customers and parameters', async () => {
     // Act
-    const small = await rejectionOf(
-      t.stripe.paymentIntents.create({ amount: 49, currency: 'usd', ...card }),
-    );
-    const smallGbp = await rejectionOf(
-      t.stripe.paymentIntents.create({ amount: 29, currency: 'gbp', ...card }),
-    );
-    const currency = await rejectionOf(
-      t.stripe.paymentIntents.create({ amount: 500, currency: 'dollars', ...card }),
-    );
-    const customer = await rejectionOf(
-      t.stripe.paymentIntents.create({
-        amount: 500,
-        currency: 'usd',
-        customer: 'cus_missing',
-        ...card,
-      }),
-    );
-    const method = await rejectionOf(
-      t.stripe.paymentIntents.create({
-        amount: 500,
-        currency: 'usd',
-        payment_method: 'pm_missing',
-        ...card,
-      }),
-    );
-    const unknown = await rejectionOf(
-      t.stripe.paymentIntents.create({
-        amount: 500,
-        currency: 'usd',
-        colour: 'red',
-      } as Stripe.PaymentIntentCreateParams),
-    );
+    const small = await refusal({ amount: 49, ...card });
+    const smallGbp = await refusal({ amount: 29, currency: 'gbp', ...card });
+    const currency = await refusal({ currency: 'dollars', ...card });
+    const customer = await refusal({ customer: 'cus_missing', ...card });
+    const method = await refusal({ payment_method: 'pm_missing', ...card });
+    const unknown = await refusal({ colour: 'red' });
     const missing = await rejectionOf(
       t.stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
     );
-    const type = await rejectionOf(
-      t.stripe.paymentIntents.create({
-        amount: 500,
-        currency: 'usd',
-        allowed_payment_method_types: ['sepa_debit' as 'card'],
-      }),
-    );
-    const offSession = await rejectionOf(
-      t.stripe.paymentIntents.create({ amount: 500, currency: 'usd', off_session: true, ...card }),
-    );
+    const type = await refusal({ allowed_payment_method_types: ['sepa_debit'] });
+    const offSession = await refusal({ off_session: true, ...card });
 
     // Assess
     expect([small.statusCode, small.code, small.param, small.message]).toEqual([

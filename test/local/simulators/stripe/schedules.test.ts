@@ -2,38 +2,20 @@
  * Subscription schedules through the official SDK: phase discounts that change with the phase,
  * schedules that start in the future, and cancel, release, update and list.
  */
-import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { advanceClock, useSimulator } from '../../../support/simulator.ts';
+import {
+  advanceClock,
+  clockedPayer,
+  JAN_1_2026,
+  useSimulator,
+} from '../../../support/simulator.ts';
 
 const t = useSimulator();
 const DAY = 86_400;
-const START = 1_767_225_600;
-
-async function setUp(): Promise<{
-  clock: Stripe.TestHelpers.TestClock;
-  price: Stripe.Price;
-  customer: Stripe.Customer;
-}> {
-  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: START });
-  const price = await t.stripe.prices.create({
-    currency: 'usd',
-    unit_amount: 1_000,
-    recurring: { interval: 'month' },
-    product_data: { name: 'Seat' },
-  });
-  const customer = await t.stripe.customers.create({
-    test_clock: clock.id,
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-  });
-  return { clock, price, customer };
-}
-
 describe('phases', () => {
   it('switch discounts with the phase, and show them on the schedule', async () => {
     // Prepare
-    const { clock, price, customer } = await setUp();
+    const { clock, price, customer } = await clockedPayer(t.stripe, { amount: 1_000 });
     const half = await t.stripe.coupons.create({ percent_off: 50, duration: 'forever' });
 
     // Act
@@ -60,8 +42,8 @@ describe('phases', () => {
   });
 
   it('start in the future when the clock gets there, then move on', async () => {
-    const { clock, price, customer } = await setUp();
-    const start = START + 10 * DAY;
+    const { clock, price, customer } = await clockedPayer(t.stripe, { amount: 1_000 });
+    const start = JAN_1_2026 + 10 * DAY;
 
     const schedule = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
@@ -84,7 +66,7 @@ describe('phases', () => {
 
 describe('managing schedules', () => {
   it('updates, lists, releases and cancels', async () => {
-    const { price, customer } = await setUp();
+    const { price, customer } = await clockedPayer(t.stripe, { amount: 1_000 });
     const phases = [{ items: [{ price: price.id }], iterations: 2 }];
     const released = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,

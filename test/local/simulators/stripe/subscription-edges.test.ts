@@ -8,6 +8,9 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
+  cardPayer,
+  clockedPayer,
+  JAN_1_2026,
   monthlyPrice,
   rejectionOf,
   useSimulator,
@@ -15,13 +18,13 @@ import {
 
 const t = useSimulator({ achSettlementMs: 20 });
 const DAY = 86_400;
-const JAN_1 = 1_767_225_600;
-
-async function payer(clock?: string): Promise<Stripe.Customer> {
-  return t.stripe.customers.create({
-    payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-    ...(clock ? { test_clock: clock } : {}),
+/** A yearly $100 price, with a product of its own. */
+function yearlyPrice(): Promise<Stripe.Price> {
+  return t.stripe.prices.create({
+    currency: 'usd',
+    unit_amount: 10_000,
+    recurring: { interval: 'year' },
+    product_data: { name: 'Yearly' },
   });
 }
 
@@ -35,7 +38,7 @@ function typesAbout(...ids: string[]): string[] {
 describe('a coupon with one redemption left', () => {
   it('cannot serve an item and the subscription in one request; nothing is left behind', async () => {
     // Prepare
-    const [price, customer] = [await monthlyPrice(t.stripe), await payer()];
+    const [price, customer] = [await monthlyPrice(t.stripe), await cardPayer(t.stripe)];
     const coupon = await t.stripe.coupons.create({ percent_off: 10, max_redemptions: 1 });
     const before = t.sim.world.allEvents().length;
 
@@ -68,8 +71,7 @@ describe('a coupon with one redemption left', () => {
 
 describe('a renewal that cannot be charged at all', () => {
   it('is a failed attempt: invoice.payment_failed, retried, past_due', async () => {
-    const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1 });
-    const [price, customer] = [await monthlyPrice(t.stripe), await payer(clock.id)];
+    const { clock, price, customer } = await clockedPayer(t.stripe);
     const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
@@ -77,7 +79,7 @@ describe('a renewal that cannot be charged at all', () => {
     const current = (await t.stripe.customers.retrieve(customer.id)) as Stripe.Customer;
     await t.stripe.paymentMethods.detach(String(current.invoice_settings.default_payment_method));
 
-    const after = await advanceClock(t.stripe, clock.id, JAN_1 + 32 * DAY);
+    const after = await advanceClock(t.stripe, clock.id, JAN_1_2026 + 32 * DAY);
 
     expect(after.status).toBe('ready');
     const renewed = await t.stripe.subscriptions.retrieve(subscription.id, {
@@ -96,19 +98,13 @@ describe('a renewal that cannot be charged at all', () => {
 
 describe('changing the billing interval', () => {
   it('starts a new period now, billed at once with the unused time credited', async () => {
-    const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1 });
-    const [month, customer] = [await monthlyPrice(t.stripe, 1_000), await payer(clock.id)];
-    const year = await t.stripe.prices.create({
-      currency: 'usd',
-      unit_amount: 10_000,
-      recurring: { interval: 'year' },
-      product_data: { name: 'Yearly' },
-    });
+    const { clock, price: month, customer } = await clockedPayer(t.stripe, { amount: 1_000 });
+    const year = await yearlyPrice();
     const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: month.id }],
     });
-    const halfway = await advanceClock(t.stripe, clock.id, JAN_1 + 15 * DAY);
+    const halfway = await advanceClock(t.stripe, clock.id, JAN_1_2026 + 15 * DAY);
 
     const changed = await t.stripe.subscriptions.update(subscription.id, {
       items: [{ id: subscription.items.data[0]?.id ?? '', price: year.id }],
@@ -127,14 +123,8 @@ describe('changing the billing interval', () => {
 
 describe('schedule phases', () => {
   it('that change interval bill the new period in full and release at its end', async () => {
-    const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1 });
-    const [month, customer] = [await monthlyPrice(t.stripe, 1_000), await payer(clock.id)];
-    const year = await t.stripe.prices.create({
-      currency: 'usd',
-      unit_amount: 10_000,
-      recurring: { interval: 'year' },
-      product_data: { name: 'Yearly' },
-    });
+    const { clock, price: month, customer } = await clockedPayer(t.stripe, { amount: 1_000 });
+    const year = await yearlyPrice();
 
     const schedule = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
@@ -159,7 +149,7 @@ describe('schedule phases', () => {
   });
 
   it('ending between two period ends are refused, not silently ignored', async () => {
-    const [month, customer] = [await monthlyPrice(t.stripe), await payer()];
+    const [month, customer] = [await monthlyPrice(t.stripe), await cardPayer(t.stripe)];
 
     const error = await rejectionOf(
       t.stripe.subscriptionSchedules.create({
@@ -178,7 +168,7 @@ describe('schedule phases', () => {
 
 describe('a new subscription’s events', () => {
   it('start with customer.subscription.created, already naming its first invoice', async () => {
-    const [price, customer] = [await monthlyPrice(t.stripe), await payer()];
+    const [price, customer] = [await monthlyPrice(t.stripe), await cardPayer(t.stripe)];
 
     const subscription = await t.stripe.subscriptions.create({
       customer: customer.id,

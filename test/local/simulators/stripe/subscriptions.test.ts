@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import {
   advanceClock,
+  clockedPayer,
   eventTypesAbout,
   monthlyPrice,
   useSimulator,
@@ -16,13 +17,8 @@ import { shapeMismatches } from '../../../support/stripe-contract.ts';
 const t = useSimulator({ achSettlementMs: 50 });
 const DAY = 86_400;
 
-async function payingCustomer(
-  options: { card?: string; clock?: string } = {},
-): Promise<Stripe.Customer> {
-  const customer = await t.stripe.customers.create({
-    email: 'payer@example.com',
-    ...(options.clock ? { test_clock: options.clock } : {}),
-  });
+async function payingCustomer(options: { card?: string } = {}): Promise<Stripe.Customer> {
+  const customer = await t.stripe.customers.create({ email: 'payer@example.com' });
   const pm = await t.stripe.paymentMethods.attach(options.card ?? 'pm_card_visa', {
     customer: customer.id,
   });
@@ -31,8 +27,18 @@ async function payingCustomer(
   });
 }
 
-async function clockAt(at = 1_767_225_600): Promise<Stripe.TestHelpers.TestClock> {
-  return t.stripe.testHelpers.testClocks.create({ frozen_time: at });
+/** A $20 monthly subscription of a customer paying by card, on a test clock at 1 January 2026. */
+async function clockedSubscription(): Promise<{
+  clock: Stripe.TestHelpers.TestClock;
+  customer: Stripe.Customer;
+  subscription: Stripe.Subscription;
+}> {
+  const { clock, price, customer } = await clockedPayer(t.stripe);
+  const subscription = await t.stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }],
+  });
+  return { clock, customer, subscription };
 }
 
 describe('creating a subscription', () => {
@@ -188,15 +194,7 @@ describe('changing a subscription', () => {
 
 describe('a test clock advancing', () => {
   it('renews: the cycle invoice is drafted at period end, finalized and paid an hour later', async () => {
-    const clock = await clockAt();
-    const [price, customer] = [
-      await monthlyPrice(t.stripe),
-      await payingCustomer({ clock: clock.id }),
-    ];
-    const subscription = await t.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: price.id }],
-    });
+    const { clock, subscription } = await clockedSubscription();
     const end = subscription.items.data[0]?.current_period_end ?? 0;
 
     await advanceClock(t.stripe, clock.id, end + 2 * 3_600);
@@ -215,15 +213,7 @@ describe('a test clock advancing', () => {
   });
 
   it('ends a subscription set to cancel at period end', async () => {
-    const clock = await clockAt();
-    const [price, customer] = [
-      await monthlyPrice(t.stripe),
-      await payingCustomer({ clock: clock.id }),
-    ];
-    const subscription = await t.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: price.id }],
-    });
+    const { clock, subscription } = await clockedSubscription();
     const set = await t.stripe.subscriptions.update(subscription.id, {
       cancel_at_period_end: true,
     });
@@ -241,15 +231,7 @@ describe('a test clock advancing', () => {
   });
 
   it('dunning: a failed renewal makes it past_due, retries, then cancels after the last attempt', async () => {
-    const clock = await clockAt();
-    const [price, customer] = [
-      await monthlyPrice(t.stripe),
-      await payingCustomer({ clock: clock.id }),
-    ];
-    const subscription = await t.stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: price.id }],
-    });
+    const { clock, customer, subscription } = await clockedSubscription();
     const failing = await t.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
       customer: customer.id,
     });
@@ -275,11 +257,7 @@ describe('a test clock advancing', () => {
 
 describe('subscription schedules', () => {
   it('ramps through three phases, then releases the subscription', async () => {
-    const clock = await clockAt();
-    const [price, customer] = [
-      await monthlyPrice(t.stripe, 1_000),
-      await payingCustomer({ clock: clock.id }),
-    ];
+    const { clock, price, customer } = await clockedPayer(t.stripe, { amount: 1_000 });
 
     const schedule = await t.stripe.subscriptionSchedules.create({
       customer: customer.id,
