@@ -28,6 +28,7 @@ export const ENV = {
   dataDir: 'SWITCHYARD_DATA_DIR',
   stripeApiKey: 'STRIPE_API_KEY',
   stripeApiUrl: 'STRIPE_API_URL',
+  stripeApiKeySecretArn: 'STRIPE_API_KEY_SECRET_ARN',
   stripeSimulatorPort: 'STRIPE_SIMULATOR_PORT',
 } as const;
 
@@ -235,8 +236,11 @@ const API_KEYS_PAGE = 'the Stripe Dashboard → Developers → API keys';
  * Checks a secret or restricted key against the hub's mode. The message never repeats the key,
  * only its kind, since it may end up in a log.
  */
-function stripeApiKey(raw: string, livemode: boolean): string {
-  const name = ENV.stripeApiKey;
+export function stripeApiKey(
+  raw: string,
+  livemode: boolean,
+  name: string = ENV.stripeApiKey,
+): string {
   const wanted = livemode
     ? 'a live-mode secret key (sk_live_…) or restricted key (rk_live_…)'
     : 'a test-mode secret key (sk_test_…) or restricted key (rk_test_…)';
@@ -295,6 +299,34 @@ export function parseStripeApiConfig(env: Env): StripeApiConfig {
   return baseUrl === undefined ? { apiKey } : { apiKey, baseUrl };
 }
 
+/**
+ * Where a function's Stripe API key comes from: STRIPE_API_KEY (the laptop, tests), or a
+ * Secrets Manager secret (AWS), read on first use with {@link stripeApiKey}'s checks.
+ */
+export type StripeApiSource =
+  | { kind: 'env'; config: StripeApiConfig }
+  | { kind: 'secretsManager'; secretArn: string; livemode: boolean; baseUrl?: string };
+
+/** Parses where a connector reads the Stripe API from; throws {@link ConfigError} naming both variables. */
+export function parseStripeApiSource(env: Env): StripeApiSource {
+  if (present(env, ENV.stripeApiKey) !== undefined) {
+    return { kind: 'env', config: parseStripeApiConfig(env) };
+  }
+  const secretArn = present(env, ENV.stripeApiKeySecretArn);
+  if (secretArn === undefined) {
+    throw new ConfigError(
+      `Neither ${ENV.stripeApiKey} nor ${ENV.stripeApiKeySecretArn} is set: connectors read objects from Stripe, so set one to your Stripe secret key (or the ARN of the secret that holds it).`,
+    );
+  }
+  const baseUrl = stripeApiUrl(env);
+  return {
+    kind: 'secretsManager',
+    secretArn,
+    livemode: boolean(env, ENV.livemode, false),
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+  };
+}
+
 /** Settings of `npm start`, the laptop runtime. */
 export interface LocalConfig {
   port: number;
@@ -332,6 +364,12 @@ export function parseLocalConfig(env: Env): LocalConfig {
     ...(apiUrl === undefined ? {} : { stripeApiUrl: apiUrl }),
   };
 }
+
+/**
+ * The setting readers, for connector modules that parse their own settings from an {@link Env}
+ * (`shared/connectors/<name>/config.ts`): each names the variable in its error.
+ */
+export const settings = { present, required, integer, boolean } as const;
 
 /** Reads the process environment. Only entry points call this, once, at cold start. */
 export function processEnv(): Env {

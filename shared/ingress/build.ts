@@ -21,11 +21,9 @@ import { Router } from '../events/routing.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { PayloadStore } from '../queue/payload-store.ts';
 import { QueuePublisher } from '../queue/publisher.ts';
+import { readSecretString } from '../secrets.ts';
 import { createIngress, type IngressHandler } from './ingress.ts';
 import { WebhookVerifier } from './verify.ts';
-
-/** Secrets Manager values are cached this long, so a rotation reaches warm functions quickly. */
-const SECRET_CACHE_SECONDS = 300;
 
 function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string[]> {
   if (source.kind === 'env') {
@@ -33,14 +31,7 @@ function secretsFrom(source: WebhookSecretSource): () => Promise<readonly string
     return async () => secrets;
   }
   return async () => {
-    // Loaded on first use only, so the SDK client stays out of the laptop runtime.
-    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-    const value = await getSecret(source.secretArn, { maxAge: SECRET_CACHE_SECONDS });
-    if (typeof value !== 'string') {
-      throw new ConfigError(
-        `Secret ${source.secretArn} has no string value: store the whsec_… secrets comma-separated.`,
-      );
-    }
+    const value = await readSecretString(source.secretArn, 'the whsec_… secrets comma-separated');
     return parseSecretList(value, source.secretArn);
   };
 }

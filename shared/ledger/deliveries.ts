@@ -41,9 +41,13 @@ export interface ClaimVersionInput extends VersionInput {
   lockSeconds: number;
 }
 
-/** May this event be applied to its object now? */
+/**
+ * May this event be applied to its object now? With `fresh`, `tie` says the version held another
+ * event of the same second: Stripe's `created` has one-second resolution, so which of the two is
+ * newer is unknown, and the connector re-reads the object.
+ */
 export type VersionClaim =
-  | { outcome: 'fresh' }
+  | { outcome: 'fresh'; tie: boolean }
   | { outcome: 'stale' }
   | { outcome: 'locked'; by: string };
 
@@ -170,10 +174,11 @@ export class Deliveries extends LedgerTable {
   async claimVersion(input: ClaimVersionInput): Promise<VersionClaim> {
     const now = this.now();
     try {
-      await this.client.send(
+      const { Attributes: before } = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.version(input.connector, input.objectId),
+          ReturnValues: 'UPDATED_OLD',
           UpdateExpression:
             'SET entity = :entity, connector = :connector, objectId = :objectId, created = :created, eventId = :eventId, appliedAt = :appliedAt, lockedBy = :eventId, lockedUntil = :until, expiresAt = :expiresAt',
           ConditionExpression:
@@ -191,7 +196,8 @@ export class Deliveries extends LedgerTable {
           },
         }),
       );
-      return { outcome: 'fresh' };
+      const tie = before?.created === input.created && before?.eventId !== input.eventId;
+      return { outcome: 'fresh', tie };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const current = await this.appliedVersion(input, { consistent: true });

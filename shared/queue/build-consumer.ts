@@ -7,17 +7,16 @@ import { createDocumentClient, createSqsClient, loadS3Client } from '../aws.ts';
 import type { ConsumerConfig } from '../config.ts';
 import { Deliveries } from '../ledger/deliveries.ts';
 import { CONNECTOR_QUEUE_DEFAULTS } from '../resources.ts';
+import {
+  type BatchConnectorLogic,
+  type BatchConsumerHandler,
+  createBatchConsumer,
+} from './batch.ts';
 import { type ConnectorLogic, type ConsumerHandler, createConnectorConsumer } from './consumer.ts';
 import { PayloadStore } from './payload-store.ts';
 
-/** The SQS handler of one connector. Call once per container (cold start). */
-export function buildConsumer(options: {
-  config: ConsumerConfig;
-  logic: ConnectorLogic;
-  logger: Logger;
-}): ConsumerHandler {
-  const { config } = options;
-  return createConnectorConsumer({
+function consumerParts(config: ConsumerConfig, logger: Logger) {
+  return {
     connector: config.connector,
     deliveries: new Deliveries({
       client: createDocumentClient(config.aws),
@@ -32,7 +31,30 @@ export function buildConsumer(options: {
     queueUrl: config.queueUrl,
     dlqUrl: config.dlqUrl,
     maxReceiveCount: CONNECTOR_QUEUE_DEFAULTS.maxReceiveCount,
-    logger: options.logger,
+    logger,
+  };
+}
+
+/** The SQS handler of one connector that applies events one at a time. Call once per container. */
+export function buildConsumer(options: {
+  config: ConsumerConfig;
+  logic: ConnectorLogic;
+  logger: Logger;
+}): ConsumerHandler {
+  return createConnectorConsumer({
+    ...consumerParts(options.config, options.logger),
+    ...options.logic,
+  });
+}
+
+/** The SQS handler of one connector that applies a whole batch at once. Call once per container. */
+export function buildBatchConsumer(options: {
+  config: ConsumerConfig;
+  logic: BatchConnectorLogic;
+  logger: Logger;
+}): BatchConsumerHandler {
+  return createBatchConsumer({
+    ...consumerParts(options.config, options.logger),
     ...options.logic,
   });
 }

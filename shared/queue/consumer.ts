@@ -17,26 +17,19 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  ChangeMessageVisibilityCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ConnectorName } from '../connectors.ts';
-import {
-  classifyError,
-  isRetryable,
-  PermanentError,
-  RetryableError,
-  retryAfterMsOf,
-} from '../errors.ts';
+import { PermanentError, RetryableError } from '../errors.ts';
 import { primaryObjectId, type StripeEvent } from '../events/types.ts';
 import type { Deliveries } from '../ledger/deliveries.ts';
 import { DELIVERY_STATUS } from '../ledger/records.ts';
 import { CONNECTOR_QUEUE_DEFAULTS } from '../resources.ts';
-import { type ConnectorMessage, parseConnectorMessage } from './message.ts';
+import type { ConnectorMessage } from './message.ts';
 import type { PayloadStore } from './payload-store.ts';
+import { createSettler, type Parsed, parseRecord, SETTLED_AS } from './settle.ts';
+
+export { backoffSeconds } from './settle.ts';
 
 /** What a connector did with one event. */
 export interface ApplyResult {
@@ -46,8 +39,12 @@ export interface ApplyResult {
 
 /** A connector's business logic, as the consumer calls it. */
 export interface ConnectorLogic {
-  /** Applies one event to the target system. Throws our error classes on failure. */
-  apply: (event: StripeEvent) => Promise<ApplyResult>;
+  /**
+   * Applies one event to the target system. Throws our error classes on failure. `refetch` is
+   * set when another event of the same object and the same second was applied before: the
+   * snapshot may be older than what the target holds, so read the object from Stripe.
+   */
+  apply: (event: StripeEvent, hints: { refetch: boolean }) => Promise<ApplyResult>;
   /**
    * Whether the connector can map events rendered with this Stripe API version. Events it
    * cannot map are refused (FAILED, dead-lettered) instead of half-applied.
@@ -68,49 +65,15 @@ export interface ConnectorConsumerOptions extends ConnectorLogic {
   leaseSeconds?: number;
 }
 
-/** Back-off before the n-th retry: 10 s, 20 s, 40 s … capped at 15 minutes. */
-export function backoffSeconds(receiveCount: number): number {
-  return Math.min(900, 10 * 2 ** Math.max(0, receiveCount - 1));
-}
-
-/** SQS's ceiling for a message's visibility timeout. */
-const MAX_VISIBILITY_SECONDS = 43_200;
-
-/** A record's message, parsed once per batch, or why it could not be parsed. */
-type Parsed = { message: ConnectorMessage } | { error: unknown };
-
-function parse(record: SQSRecord): Parsed {
-  try {
-    return { message: parseConnectorMessage(record.body) };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** A reason short enough that body plus attribute still fit the dead-letter queue's limit. */
-function shortReason(reason: string): string {
-  const bytes = Buffer.from(reason, 'utf8');
-  return bytes.length <= 500 ? reason : `${bytes.subarray(0, 497).toString('utf8')}...`;
-}
-
 /**
  * The SQS handler of one connector: wire it in the connector's `functions/` entry with the
  * connector's logic. Process one connector per function; the lease and version guard are per
  * connector.
  */
 export function createConnectorConsumer(options: ConnectorConsumerOptions) {
-  const { connector, deliveries, payloads, sqs, logger } = options;
+  const { connector, deliveries, payloads, logger } = options;
   const leaseSeconds = options.leaseSeconds ?? CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds;
-
-  async function park(record: SQSRecord, reason: string): Promise<void> {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: options.dlqUrl,
-        MessageBody: record.body,
-        MessageAttributes: { reason: { DataType: 'String', StringValue: shortReason(reason) } },
-      }),
-    );
-  }
+  const settler = createSettler(options);
 
   /**
    * Applies one claimed delivery. Returns the connector's result when `apply` succeeded (the
@@ -120,14 +83,9 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
   async function applyClaimed(message: ConnectorMessage): Promise<ApplyResult | undefined> {
     const { eventId } = message;
     const event = await payloads.resolve(message);
-    if (!options.supportsApiVersion(event.api_version)) {
-      throw new PermanentError(
-        `Event ${event.id} was rendered with Stripe API version ${event.api_version ?? '(none)'}, which the ${connector} connector cannot map. Set your Stripe endpoint to the API version the hub declares, then resend the event.`,
-        { context: { connector, stripeEventId: event.id } },
-      );
-    }
+    assertSupportedVersion({ event, connector, supports: options.supportsApiVersion });
     const objectId = primaryObjectId(event);
-    if (objectId === undefined) return options.apply(event);
+    if (objectId === undefined) return options.apply(event, { refetch: false });
     const version = await deliveries.claimVersion({
       connector,
       objectId,
@@ -155,7 +113,7 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
       return undefined;
     }
     try {
-      return await options.apply(event);
+      return await options.apply(event, { refetch: version.tie });
     } finally {
       await deliveries.releaseVersion({ connector, objectId, eventId }).catch((error) => {
         // The lock expires by itself; only a newer event of this object waits a little longer.
@@ -167,89 +125,16 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
     }
   }
 
-  async function settleFailure(record: SQSRecord, eventId: string, error: unknown) {
-    const classified = classifyError(error);
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount || '1');
-    const retryable = isRetryable(error);
-    if (!retryable || receiveCount >= options.maxReceiveCount) {
-      const status = retryable ? DELIVERY_STATUS.DEAD : DELIVERY_STATUS.FAILED;
-      await deliveries.updateDelivery({
-        eventId,
-        connector,
-        status,
-        attempted: true,
-        error: classified,
-      });
-      await park(record, classified.message);
-      logger.error('Delivery parked in the dead-letter queue', {
-        stripeEventId: eventId,
-        status,
-        error: classified,
-      });
-      return;
-    }
-    await deliveries.updateDelivery({
-      eventId,
-      connector,
-      status: DELIVERY_STATUS.PENDING,
-      attempted: true,
-      error: classified,
-    });
-    const delayMs = retryAfterMsOf(error);
-    const delaySeconds =
-      delayMs === undefined ? backoffSeconds(receiveCount) : Math.ceil(delayMs / 1000);
-    await sqs.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: options.queueUrl,
-        ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: Math.min(delaySeconds, MAX_VISIBILITY_SECONDS),
-      }),
-    );
-    logger.warn('Delivery failed; it will be retried', {
-      stripeEventId: eventId,
-      receiveCount,
-      retryInSeconds: delaySeconds,
-      error: classified,
-    });
-    throw error;
-  }
-
   async function handleRecord(record: SQSRecord, parsed: Parsed): Promise<void> {
-    if ('error' in parsed) {
-      // Not ours: there is no delivery to record it against, so it is parked with its reason.
-      await park(record, classifyError(parsed.error).message);
-      logger.error('Unreadable message parked in the dead-letter queue', {
-        messageId: record.messageId,
-      });
-      return;
-    }
-    const { message } = parsed;
+    const message = await settler.claim(record, parsed, leaseSeconds);
+    if (message === undefined) return;
     const { eventId } = message;
-    const claim = await deliveries.claimDelivery({ eventId, connector, leaseSeconds });
-    if (claim === 'settled') {
-      logger.info('Already delivered; dropping the repeated message', { stripeEventId: eventId });
-      return;
-    }
-    if (claim === 'missing') {
-      await park(record, `The ledger has no ${connector} delivery of ${eventId}.`);
-      logger.error('Message for an event the ledger does not know, parked', {
-        stripeEventId: eventId,
-      });
-      return;
-    }
-    if (claim === 'busy') {
-      // Another consumer is applying this very delivery right now: this copy is a repeat. Should
-      // that consumer die, its own message comes back after the lease has run out.
-      logger.info('Being applied by another consumer; dropping this copy', {
-        stripeEventId: eventId,
-      });
-      return;
-    }
     let result: ApplyResult | undefined;
     try {
       result = await applyClaimed(message);
     } catch (error) {
-      await settleFailure(record, eventId, error);
+      const settled = await settler.settleFailure(record, eventId, error);
+      if (settled === SETTLED_AS.RETRY) throw error;
       return;
     }
     if (result === undefined) return;
@@ -266,22 +151,44 @@ export function createConnectorConsumer(options: ConnectorConsumerOptions) {
   }
 
   return async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-    const parsed = new Map(event.Records.map((record) => [record.messageId, parse(record)]));
-    const created = (record: SQSRecord) => {
-      const p = parsed.get(record.messageId);
-      return p && 'message' in p ? p.message.created : 0;
-    };
-    // Oldest event first, so older state is applied before newer within a batch.
-    const records = [...event.Records].sort((a, b) => created(a) - created(b));
+    const parsed = new Map(event.Records.map((record) => [record.messageId, parseRecord(record)]));
+    const records = oldestFirst(event.Records, parsed);
     // A processor per invocation: it holds the state of one batch.
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(
       { Records: records },
-      (record: SQSRecord) => handleRecord(record, parsed.get(record.messageId) ?? parse(record)),
+      (record: SQSRecord) =>
+        handleRecord(record, parsed.get(record.messageId) ?? parseRecord(record)),
       processor,
       { context, throwOnFullBatchFailure: false, processInParallel: false },
     );
   };
+}
+
+/** The records oldest event first, so older state is applied before newer within a batch. */
+export function oldestFirst(
+  records: readonly SQSRecord[],
+  parsed: ReadonlyMap<string, Parsed>,
+): SQSRecord[] {
+  const created = (record: SQSRecord) => {
+    const p = parsed.get(record.messageId);
+    return p && 'message' in p ? p.message.created : 0;
+  };
+  return [...records].sort((a, b) => created(a) - created(b));
+}
+
+/** Refuses an event rendered with a Stripe API version the connector cannot map. */
+export function assertSupportedVersion(input: {
+  event: StripeEvent;
+  connector: ConnectorName;
+  supports: (apiVersion: string | null) => boolean;
+}): void {
+  const { event, connector } = input;
+  if (input.supports(event.api_version)) return;
+  throw new PermanentError(
+    `Event ${event.id} was rendered with Stripe API version ${event.api_version ?? '(none)'}, which the ${connector} connector cannot map. Set your Stripe endpoint to the API version the hub declares, then resend the event.`,
+    { context: { connector, stripeEventId: event.id } },
+  );
 }
 
 export type ConsumerHandler = ReturnType<typeof createConnectorConsumer>;

@@ -3,8 +3,9 @@
  * version the hub declares, pointed at api.stripe.com or at STRIPE_API_URL (the local simulator).
  */
 import Stripe from 'stripe';
-import type { StripeApiConfig } from '../config.ts';
+import { type StripeApiConfig, type StripeApiSource, stripeApiKey } from '../config.ts';
 import { STRIPE_API_VERSION } from '../events/api-version.ts';
+import { readSecretString } from '../secrets.ts';
 
 export interface StripeClientOptions {
   /** How long one attempt may take, in milliseconds. Default {@link STRIPE_CLIENT_DEFAULTS}. */
@@ -56,4 +57,31 @@ export function createStripeClient(
     typescript: true,
     ...(config.baseUrl === undefined ? {} : endpoint(config.baseUrl)),
   });
+}
+
+/**
+ * A Stripe client made on first use from where the key lives: the environment, or a Secrets
+ * Manager secret (read once per container, checked like STRIPE_API_KEY).
+ */
+export function lazyStripeClient(
+  source: StripeApiSource,
+  options: StripeClientOptions = {},
+): () => Promise<Stripe> {
+  let client: Promise<Stripe> | undefined;
+  const make = async (): Promise<Stripe> => {
+    if (source.kind === 'env') return createStripeClient(source.config, options);
+    const raw = await readSecretString(source.secretArn, 'your Stripe secret key (sk_…)');
+    const apiKey = stripeApiKey(raw, source.livemode, source.secretArn);
+    return createStripeClient(
+      source.baseUrl === undefined ? { apiKey } : { apiKey, baseUrl: source.baseUrl },
+      options,
+    );
+  };
+  return () => {
+    client ??= make().catch((error: unknown) => {
+      client = undefined;
+      throw error;
+    });
+    return client;
+  };
 }

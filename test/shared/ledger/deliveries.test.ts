@@ -200,7 +200,7 @@ describe('Deliveries (DynamoDB Local)', () => {
       eventId: 'evt_a',
       lockSeconds: 60,
     });
-    expect(otherConnector).toEqual({ outcome: 'fresh' });
+    expect(otherConnector).toEqual({ outcome: 'fresh', tie: false });
   });
 
   it('locks an object while one event is applied, so a newer one waits instead of racing', async () => {
@@ -216,11 +216,33 @@ describe('Deliveries (DynamoDB Local)', () => {
     await deliveries.releaseVersion({ ...base, eventId: 'evt_old' });
     const newerAfterRelease = await claim(200, 'evt_new');
 
-    expect(older).toEqual({ outcome: 'fresh' });
+    expect(older).toEqual({ outcome: 'fresh', tie: false });
     expect(newerWhileLocked).toEqual({ outcome: 'locked', by: 'evt_old' });
-    expect(olderAgain).toEqual({ outcome: 'fresh' });
+    expect(olderAgain).toEqual({ outcome: 'fresh', tie: false });
     expect(stillLocked).toEqual({ outcome: 'locked', by: 'evt_old' });
-    expect(newerAfterRelease).toEqual({ outcome: 'fresh' });
+    expect(newerAfterRelease).toEqual({ outcome: 'fresh', tie: false });
+  });
+
+  it('tells a connector to re-read the object when another event of the same second was applied', async () => {
+    // Prepare
+    const base = { connector: 'salesforce' as const, objectId: 'in_same_second', lockSeconds: 60 };
+    const claim = async (eventId: string, created: number) => {
+      const result = await deliveries.claimVersion({ ...base, created, eventId });
+      await deliveries.releaseVersion({ ...base, eventId });
+      return result;
+    };
+
+    // Act
+    const first = await claim('evt_first', 500);
+    const sameEventAgain = await claim('evt_first', 500);
+    const otherSameSecond = await claim('evt_second', 500);
+    const nextSecond = await claim('evt_third', 501);
+
+    // Assess
+    expect(first).toEqual({ outcome: 'fresh', tie: false });
+    expect(sameEventAgain).toEqual({ outcome: 'fresh', tie: false });
+    expect(otherSameSecond).toEqual({ outcome: 'fresh', tie: true });
+    expect(nextSecond).toEqual({ outcome: 'fresh', tie: false });
   });
 
   it('lets a lock that was never released expire', async () => {

@@ -1,30 +1,18 @@
-/**
- * The connector consumer against real SQS (fauxqs) and DynamoDB Local: outcomes in the ledger,
- * back-off, dead-lettering, and the guards against duplicates and stale events.
- */
-import { randomBytes } from 'node:crypto';
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../../local/lambda-context.ts';
-import { queueDepth } from '../../../local/queue-depth.ts';
-import { toSqsRecord } from '../../../local/sqs-poller.ts';
 import type { ConnectorName } from '../../../shared/connectors.ts';
 import { PermanentError, RetryableError } from '../../../shared/errors.ts';
 import type { StripeEvent } from '../../../shared/events/types.ts';
 import { Deliveries, type UpdateDeliveryInput } from '../../../shared/ledger/deliveries.ts';
-import { createLogger } from '../../../shared/logger.ts';
 import { type ConnectorLogic, createConnectorConsumer } from '../../../shared/queue/consumer.ts';
-import { PayloadStore } from '../../../shared/queue/payload-store.ts';
-import { QueuePublisher } from '../../../shared/queue/publisher.ts';
 import { freshResources } from '../../support/aws.ts';
-import { buildEvent, openapiObject } from '../../support/stripe.ts';
+import { consumerHarness, invoiceEvent } from '../../support/consumer.ts';
 
 const r = await freshResources();
 const connector: ConnectorName = 'netsuite';
 const ANY_VERSION = () => true;
 
-/** A queue and dead-letter queue of the test's own, and the consumer on them. */
+/** The consumer's logic and settings for one test. */
 interface SetupOptions extends Pick<ConnectorLogic, 'apply'> {
   supportsApiVersion?: ConnectorLogic['supportsApiVersion'];
   deliveries?: Deliveries;
@@ -32,88 +20,21 @@ interface SetupOptions extends Pick<ConnectorLogic, 'apply'> {
   visibilitySeconds?: number;
 }
 
-async function setup(options: SetupOptions) {
-  const { deliveries = r.deliveries, leaseSeconds, visibilitySeconds = 30, ...logic } = options;
-  const name = `consumer-${randomBytes(4).toString('hex')}`;
-  const queueUrl =
-    (
-      await r.sqs.send(
-        new CreateQueueCommand({
-          QueueName: name,
-          Attributes: { VisibilityTimeout: String(visibilitySeconds) },
-        }),
-      )
-    ).QueueUrl ?? '';
-  const dlqUrl =
-    (await r.sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }))).QueueUrl ?? '';
-  const handler = createConnectorConsumer({
+/** A queue and dead-letter queue of the test's own, and the consumer on them. */
+function setup(options: SetupOptions) {
+  const { deliveries = r.deliveries, leaseSeconds, visibilitySeconds, ...logic } = options;
+  return consumerHarness({
+    r,
     connector,
-    deliveries,
-    ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
-    payloads: new PayloadStore({ client: async () => r.s3, bucket: r.names.payloadBucket }),
-    sqs: r.sqs,
-    queueUrl,
-    dlqUrl,
-    maxReceiveCount: 5,
-    logger: createLogger('test', { logLevel: 'SILENT' }),
-    supportsApiVersion: ANY_VERSION,
-    ...logic,
-  });
-  const publisher = new QueuePublisher({ client: r.sqs, queueUrls: { [connector]: queueUrl } });
-
-  /** Records the event as the ingress does, enqueues it `copies` times, receives the batch. */
-  async function enqueue(
-    events: StripeEvent[],
-    options: { copies?: number; record?: boolean } = {},
-  ) {
-    for (const event of events) {
-      const raw = JSON.stringify(event);
-      if (options.record !== false) {
-        await r.ledger.recordEvent({
-          event,
-          routes: [connector],
-          receivedAt: new Date().toISOString(),
-          payloadBytes: raw.length,
-          payload: raw,
-        });
-      }
-      for (let i = 0; i < (options.copies ?? 1); i++) {
-        await publisher.publish({ event, rawBody: raw, connectors: [connector] });
-      }
-    }
-    const received = await r.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        MessageSystemAttributeNames: ['All'],
-        WaitTimeSeconds: 1,
+    ...(visibilitySeconds === undefined ? {} : { visibilitySeconds }),
+    handler: (queues) =>
+      createConnectorConsumer({
+        ...queues,
+        deliveries,
+        ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
+        supportsApiVersion: ANY_VERSION,
+        ...logic,
       }),
-    );
-    return (received.Messages ?? []).map((m) =>
-      toSqsRecord(m, { queueArn: `arn:aws:sqs:us-east-1:000000000000:${name}` }),
-    );
-  }
-
-  const run = (records: SQSRecord[]) =>
-    handler(
-      { Records: records },
-      lambdaContext({ functionName: 'connector-netsuite', timeoutSeconds: 60 }),
-    );
-  const depth = async (which: 'queue' | 'dlq') => {
-    const d = await queueDepth(r.sqs, which === 'queue' ? queueUrl : dlqUrl);
-    return d.visible + d.inFlight;
-  };
-  return { enqueue, run, depth, queueUrl, dlqUrl };
-}
-
-function invoiceEvent(options: { created?: number; invoiceId?: string; apiVersion?: string } = {}) {
-  const invoice = openapiObject('invoice');
-  invoice.id = options.invoiceId ?? `in_${Math.random().toString(36).slice(2, 10)}`;
-  return buildEvent({
-    type: 'invoice.paid',
-    object: invoice,
-    created: options.created ?? 1_700_000_000,
-    ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
   });
 }
 
@@ -132,7 +53,7 @@ describe('createConnectorConsumer', () => {
     const response = await t.run(await t.enqueue([event]));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(apply).toHaveBeenCalledWith(event);
+    expect(apply).toHaveBeenCalledWith(event, { refetch: false });
     expect(await delivery(event.id)).toMatchObject({
       status: 'SUCCEEDED',
       attempts: 1,
