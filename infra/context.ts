@@ -2,6 +2,7 @@
  * The CDK context values the app reads (`cdk synth -c name=value`), checked at synthesis so a
  * typo fails there instead of deploying something else.
  */
+import type { Node } from 'constructs';
 import { type RoutingTable, readRoutingTable } from '../shared/events/routing.ts';
 
 /**
@@ -24,4 +25,20 @@ export function routingTableFromContext(
 ): RoutingTable | undefined {
   if (value === undefined || value === '') return undefined;
   return readRoutingTable(value, source);
+}
+
+/**
+ * The context values named by `keys` (prop name → context key), as a props object for the
+ * construct that checks them; unset keys are left out.
+ */
+export function contextValues<K extends string>(
+  node: Node,
+  keys: Readonly<Record<K, string>>,
+): Partial<Record<K, unknown>> {
+  const values: Partial<Record<K, unknown>> = {};
+  for (const [prop, key] of Object.entries(keys) as [K, string][]) {
+    const value: unknown = node.tryGetContext(key);
+    if (value !== undefined) values[prop] = value;
+  }
+  return values;
 }

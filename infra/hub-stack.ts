@@ -1,8 +1,9 @@
 /**
  * `HubStack`: everything one Switchyard deployment runs on AWS (DESIGN §1): the Stripe webhook
  * route on an HTTP API, the ingress function, the ledger and idempotency tables, a queue and
- * dead-letter queue per connector, the payload bucket, the webhook signing secret, and alarms.
- * Tables, queue settings and the bucket layout come from `shared/resources.ts`.
+ * dead-letter queue per connector, the payload bucket, the webhook signing secret, the Stripe API
+ * key secret, the connector functions that are routed and configured (`connectors.ts`), and
+ * alarms. Tables, queue settings and the bucket layout come from `shared/resources.ts`.
  */
 import {
   CfnOutput,
@@ -12,13 +13,9 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -27,7 +24,6 @@ import type { Construct } from 'constructs';
 import { ENV } from '../shared/config.ts';
 import { CONNECTORS, type ConnectorName } from '../shared/connectors.ts';
 import { DEFAULT_ROUTES, type RoutingTable } from '../shared/events/routing.ts';
-import { INGRESS_METRICS } from '../shared/ingress/metrics.ts';
 import {
   CONNECTOR_QUEUES,
   IDEMPOTENCY_TABLE,
@@ -36,8 +32,13 @@ import {
   PAYLOAD_BUCKET,
   WEBHOOK_PATH,
 } from '../shared/resources.ts';
+import { addConnectors, type Connectors } from './connectors.ts';
 import { ConnectorQueue } from './constructs/connector-queue.ts';
 import { functionEntry, HubFunction } from './constructs/hub-function.ts';
+import { addIngressAlarms } from './constructs/ingress-alarms.ts';
+import { type SalesforceProps, salesforceSettings } from './constructs/salesforce-connector.ts';
+import { type WarehouseProps, warehouseSettings } from './constructs/warehouse-settings.ts';
+import { addWebhookApi } from './constructs/webhook-api.ts';
 import { routingTableFromContext } from './context.ts';
 
 export interface HubStackProps extends StackProps {
@@ -51,6 +52,17 @@ export interface HubStackProps extends StackProps {
    * @default DEFAULT_ROUTES (every connector), with no `ROUTING_TABLE` set
    */
   readonly routingTable?: RoutingTable;
+  /**
+   * The Salesforce connector's context (`salesforceLoginUrl`, `salesforceApiVersion`,
+   * `salesforceFieldMap`), checked at synthesis. Its function is deployed when salesforce is routed.
+   */
+  readonly salesforce?: SalesforceProps;
+  /**
+   * The warehouse's context (`warehouseWorkgroup` or `warehouseClusterId`, `warehouseDatabase`,
+   * `warehouseSchema`, `warehouseDbUser`, `warehouseSecretArn`), checked at synthesis. Its function
+   * is deployed when the warehouse is routed and a workgroup or cluster is given.
+   */
+  readonly warehouse?: WarehouseProps;
 }
 
 /**
@@ -62,10 +74,14 @@ export class HubStack extends Stack {
   readonly idempotencyTable: dynamodb.Table;
   readonly payloadBucket: s3.Bucket;
   readonly webhookSecret: secretsmanager.Secret;
+  /** The Stripe secret key connectors use to re-read objects (STRIPE_API_KEY_SECRET_ARN). */
+  readonly stripeApiKeySecret: secretsmanager.Secret;
   readonly connectorQueues: ReadonlyMap<ConnectorName, ConnectorQueue>;
   readonly ingress: HubFunction;
   readonly api: apigw.HttpApi;
   readonly alarmTopic: sns.Topic;
+  /** The connector functions deployed (see `addConnectors`). */
+  readonly connectors: Connectors;
   /** The routes the ingress applies: `props.routingTable`, or DEFAULT_ROUTES. */
   readonly routes: RoutingTable;
 
@@ -74,6 +90,9 @@ export class HubStack extends Stack {
     // Validated here too, so a table built in code fails synthesis, not the first cold start.
     const routingTable = routingTableFromContext(props.routingTable, 'The routingTable prop');
     this.routes = routingTable ?? DEFAULT_ROUTES;
+    // Every connector's context is checked, deployed or not, so a typo fails the day it is made.
+    const salesforce = salesforceSettings(props.salesforce);
+    const warehouse = warehouseSettings(props.warehouse);
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'Switchyard alarms',
@@ -142,6 +161,16 @@ export class HubStack extends Stack {
         'Stripe issues webhook signing secrets; AWS cannot rotate them. Rotate in the Stripe Dashboard, then store old and new secrets comma-separated (the ingress accepts any of them) until the old one expires.',
     });
 
+    this.stripeApiKeySecret = new secretsmanager.Secret(this, 'StripeApiKeySecret', {
+      description:
+        "Stripe secret key the connectors re-read objects with: replace the generated value with the deployment mode's sk_… (or a restricted rk_… key with read access) from the Stripe Dashboard.",
+    });
+    Validations.of(this.stripeApiKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Stripe issues API keys; AWS cannot rotate them. Roll the key in the Stripe Dashboard (with an expiry for the old one), put the new key in this secret, and functions pick it up within minutes.',
+    });
+
     const queues = new Map<ConnectorName, ConnectorQueue>();
     for (const definition of CONNECTOR_QUEUES) {
       queues.set(
@@ -167,16 +196,27 @@ export class HubStack extends Stack {
       .readsWebhookSecret(this.webhookSecret)
       .useLedger(this.ledgerTable, { access: 'ingress' })
       .useIdempotencyTable(this.idempotencyTable)
-      .usePayloadBucket(this.payloadBucket);
+      .usePayloadBucket(this.payloadBucket, { access: 'ingress' });
     // Every connector keeps its queue; the ingress may send only where an event can be routed.
     for (const connector of CONNECTORS) {
       const queue = queues.get(connector);
       if (queue && this.routes[connector].length > 0) this.ingress.sendsTo(queue);
     }
 
-    const { api, stage } = this.webhookApi();
+    const { api, stage } = addWebhookApi(this, this.ingress);
     this.api = api;
-    this.ingressAlarms(stage, alarmAction);
+    addIngressAlarms(this, { stage, ingress: this.ingress, action: alarmAction });
+
+    this.connectors = addConnectors(this, {
+      routes: this.routes,
+      queues,
+      ledger: this.ledgerTable,
+      payloadBucket: this.payloadBucket,
+      stripeApiKey: this.stripeApiKeySecret,
+      livemode: props.livemode,
+      salesforce,
+      warehouse,
+    });
 
     new CfnOutput(this, 'WebhookUrl', {
       description: 'Add this URL as a webhook endpoint in the Stripe Dashboard',
@@ -186,102 +226,15 @@ export class HubStack extends Stack {
       description: 'Put the endpoint signing secret(s) (whsec_…, comma-separated) in this secret',
       value: this.webhookSecret.secretArn,
     });
+    new CfnOutput(this, 'StripeApiKeySecretArn', {
+      description: "Put the Stripe secret key (sk_… of this deployment's mode) in this secret",
+      value: this.stripeApiKeySecret.secretArn,
+    });
     new CfnOutput(this, 'LedgerTableName', { value: this.ledgerTable.tableName });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe to this topic to receive alarms',
       value: this.alarmTopic.topicArn,
     });
-  }
-
-  /** The HTTP API with its one route, access logs and throttling. */
-  private webhookApi(): { api: apigw.HttpApi; stage: apigw.HttpStage } {
-    const api = new apigw.HttpApi(this, 'Api', {
-      description: 'Switchyard: Stripe webhook ingress',
-      createDefaultStage: false,
-    });
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const stage = api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      // Stripe retries a 429 later; this caps what a flood of unsigned requests can cost.
-      throttle: { rateLimit: 100, burstLimit: 200 },
-      accessLogSettings: {
-        destination: new apigw.LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            integrationStatus: '$context.integrationStatus',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
-      },
-    });
-    const [route] = api.addRoutes({
-      path: WEBHOOK_PATH,
-      methods: [apigw.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('StripeWebhookIntegration', this.ingress.function, {
-        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
-    if (route) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Stripe cannot present AWS credentials or tokens; every request is authenticated by its Stripe-Signature (HMAC-SHA256 with the endpoint secret, 300 s tolerance), and unsigned requests are rejected before anything is stored.',
-      });
-    }
-    return { api, stage };
-  }
-
-  /**
-   * Alarms on the ingress answering 5xx (Stripe then retries), on the function failing, and on a
-   * burst of refused signatures (the hub answers 400, so no 5xx alarm sees a wrong secret).
-   */
-  private ingressAlarms(stage: apigw.HttpStage, action: cloudwatch.IAlarmAction): void {
-    const serverErrors = new cloudwatch.Alarm(this, 'Ingress5xxAlarm', {
-      alarmDescription: `POST ${WEBHOOK_PATH} answered 5xx repeatedly: Stripe is retrying but events are not being recorded. Check the stripe-webhook function logs (DynamoDB, SQS or S3 errors).`,
-      metric: stage.metricServerError({ period: Duration.minutes(5) }),
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const functionErrors = new cloudwatch.Alarm(this, 'IngressErrorsAlarm', {
-      alarmDescription:
-        'The stripe-webhook function crashed or timed out. Check its logs; Stripe retries the affected events.',
-      metric: this.ingress.function.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const signatureRejected = new cloudwatch.Alarm(this, 'IngressSignatureRejectedAlarm', {
-      alarmDescription: `POST ${WEBHOOK_PATH} refused 5 or more requests in 5 minutes because of their Stripe-Signature: the signing secret in Secrets Manager is probably wrong, or someone is sending forged requests. Compare the secret (stack output WebhookSecretArn) with the endpoint's whsec_… secret in the Stripe Dashboard (during a rotation, list old and new comma-separated); if it matches, check the source IPs in the API access logs.`,
-      metric: new cloudwatch.Metric({
-        namespace: INGRESS_METRICS.namespace,
-        metricName: INGRESS_METRICS.signatureRejected,
-        // Powertools Metrics names the POWERTOOLS_SERVICE_NAME dimension `service`.
-        dimensionsMap: { service: this.ingress.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }),
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [serverErrors, functionErrors, signatureRejected]) {
-      alarm.addAlarmAction(action);
-    }
   }
 }
 

@@ -5,7 +5,6 @@
  * pointing at the ingress. `npm start` and the end-to-end tests both run this.
  */
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { createSqsClient } from '../shared/aws.ts';
 import {
@@ -14,7 +13,6 @@ import {
   dlqUrlEnv,
   ENV,
   type Env,
-  parseConsumerConfig,
   parseIngressConfig,
   queueUrlEnv,
   type StripeApiConfig,
@@ -22,14 +20,11 @@ import {
 import type { ConnectorName } from '../shared/connectors.ts';
 import { buildIngress } from '../shared/ingress/build.ts';
 import { createLogger } from '../shared/logger.ts';
-import { buildConsumer } from '../shared/queue/build-consumer.ts';
+import type { BatchConnectorLogic } from '../shared/queue/batch.ts';
 import type { ConnectorLogic } from '../shared/queue/consumer.ts';
-import {
-  CONNECTOR_QUEUE_DEFAULTS,
-  CONNECTOR_QUEUES,
-  INGRESS_TIMEOUT_SECONDS,
-  WEBHOOK_PATH,
-} from '../shared/resources.ts';
+import { CONNECTOR_QUEUES, INGRESS_TIMEOUT_SECONDS, WEBHOOK_PATH } from '../shared/resources.ts';
+import { buildConnectorLogic } from './connector-logic.ts';
+import { type AnyConnectorLogic, startConsumers } from './consumers.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startHttpHost } from './http-host.ts';
 import { type LocalNames, localNames, type ProvisionedQueue, provisionAll } from './provision.ts';
@@ -39,7 +34,15 @@ import {
   type StripeSimulator,
   startStripeSimulator,
 } from './simulators/stripe/server.ts';
-import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
+import {
+  type HubSalesforceOptions,
+  type HubWarehouseOptions,
+  startVendors,
+  type Vendors,
+} from './vendors.ts';
+
+/** The laptop's batching window: long enough to batch a burst, short enough to watch. */
+export const LOCAL_BATCH_WINDOW_MS = 500;
 
 /** Webhook retries of the hub's Stripe simulator: soon enough to watch on a laptop. */
 export const LOCAL_WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [
@@ -52,7 +55,7 @@ export const LOCAL_WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [
  * endpoint, or a given API (real Stripe, where events come through the account's endpoints).
  */
 export type HubStripeOptions =
-  | { simulator: { port: number; retryScheduleMs?: readonly number[] } }
+  | { simulator: { port: number; retryScheduleMs?: readonly number[]; achSettlementMs?: number } }
   | { api: StripeApiConfig };
 
 /** The Stripe API a running hub calls. */
@@ -72,8 +75,19 @@ export interface HubOptions {
   sqsEndpoint?: string;
   /** Prefix for every table, queue and bucket name, so hubs can share servers. */
   namePrefix?: string;
-  /** The connectors to consume locally, with their logic (as their Lambda functions have). */
-  consumers?: Partial<Record<ConnectorName, ConnectorLogic>>;
+  /**
+   * Connectors to consume with logic of the caller's (tests); `connectors` run the real ones.
+   * Logic with `applyBatch` gets the batch consumer, other logic the per-record one.
+   */
+  consumers?: Partial<Record<ConnectorName, ConnectorLogic | BatchConnectorLogic>>;
+  /** The connectors to run with their real logic, built from the hub's environment as on AWS. */
+  connectors?: readonly ConnectorName[];
+  /** Salesforce for the connector: the simulator, or a real org's settings. */
+  salesforce?: HubSalesforceOptions;
+  /** Redshift for the warehouse connector: the simulator on PostgreSQL, or a real one's settings. */
+  warehouse?: HubWarehouseOptions;
+  /** How long a poller gathers a batch for a batch connector (AWS: the batching window). */
+  batchWindowMs?: number;
   logLevel?: LogLevel;
   /** One readable line per log entry (npm start) instead of Lambda's JSON lines. */
   readableLogs?: boolean;
@@ -91,17 +105,22 @@ export interface Hub {
   env: Env;
   dynamodbPid: number | undefined;
   stripe: HubStripe | undefined;
+  /** The vendor simulators the hub started. */
+  vendors: Vendors;
+  /** Settings in `env` holding a simulator's public value rather than a secret. */
+  simulatedEnv: string[];
   stop(): Promise<void>;
 }
 
 async function startSimulator(
-  port: number,
-  retryScheduleMs: readonly number[] | undefined,
+  options: { port: number; retryScheduleMs?: readonly number[]; achSettlementMs?: number },
   logger: { debug(message: string): void; error(message: string): void },
 ): Promise<StripeSimulator> {
+  const { port, retryScheduleMs, achSettlementMs } = options;
   try {
     return await startStripeSimulator({
       port,
+      ...(achSettlementMs === undefined ? {} : { achSettlementMs }),
       retryScheduleMs: [...(retryScheduleMs ?? LOCAL_WEBHOOK_RETRY_SCHEDULE_MS)],
       log: ({ level, message }) => logger[level](message),
     });
@@ -140,8 +159,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     let stripe: HubStripe | undefined;
     let stripeApi: StripeApiConfig | undefined;
     if (options.stripe !== undefined && 'simulator' in options.stripe) {
-      const { port, retryScheduleMs } = options.stripe.simulator;
-      const simulator = await startSimulator(port, retryScheduleMs, logger('stripe-simulator'));
+      const simulator = await startSimulator(options.stripe.simulator, logger('stripe-simulator'));
       stops.push(() => simulator.stop());
       stripe = { kind: 'simulator', url: simulator.url, simulator };
       stripeApi = { apiKey: SIMULATOR_API_KEY, baseUrl: simulator.url };
@@ -192,6 +210,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ...(stripeApi ? { [ENV.stripeApiKey]: stripeApi.apiKey } : {}),
       ...(stripeApi?.baseUrl ? { [ENV.stripeApiUrl]: stripeApi.baseUrl } : {}),
     };
+    const vendors = await startVendors({
+      salesforce: options.salesforce,
+      warehouse: options.warehouse,
+      s3: { endpoint: endpoints.s3, region: aws.region },
+      stagingBucket: names.stagingBucket,
+      log: (service) => {
+        const l = logger(service);
+        return ({ level, message }) => l[level](message);
+      },
+    });
+    stops.push(() => vendors.stop());
+    Object.assign(env, vendors.env);
     for (const q of CONNECTOR_QUEUES) {
       env[queueUrlEnv(q.connector)] = queues[q.connector].queueUrl;
       env[dlqUrlEnv(q.connector)] = queues[q.connector].dlqUrl;
@@ -223,32 +253,22 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       });
     }
 
-    const pollers: SqsPoller[] = [];
-    for (const [connector, logic] of Object.entries(options.consumers ?? {}) as [
-      ConnectorName,
-      ConnectorLogic,
-    ][]) {
-      const queue = queues[connector];
-      const { Attributes } = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.queueUrl, AttributeNames: ['QueueArn'] }),
-      );
-      const connectorLogger = logger(`connector-${connector}`);
-      pollers.push(
-        startSqsPoller({
-          client: sqs,
-          queueUrl: queue.queueUrl,
-          queueArn: Attributes?.QueueArn ?? '',
-          handler: buildConsumer({
-            config: parseConsumerConfig(env, connector),
-            logic,
-            logger: connectorLogger,
-          }),
-          functionName: `connector-${connector}`,
-          timeoutSeconds: CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds,
-          onError: (error) => connectorLogger.error('Poller error', { error: String(error) }),
-        }),
-      );
+    const logic: Partial<Record<ConnectorName, AnyConnectorLogic>> = { ...options.consumers };
+    for (const connector of options.connectors ?? []) {
+      logic[connector] = buildConnectorLogic({
+        connector,
+        env,
+        logger: logger(`connector-${connector}`),
+      });
     }
+    const pollers = await startConsumers({
+      sqs,
+      queues,
+      env,
+      logic,
+      logger,
+      batchWindowMs: options.batchWindowMs ?? LOCAL_BATCH_WINDOW_MS,
+    });
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
     });
@@ -262,6 +282,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       env,
       dynamodbPid: dynamo?.pid,
       stripe,
+      vendors,
+      simulatedEnv: [
+        ...(stripe?.kind === 'simulator' ? [ENV.stripeApiKey] : []),
+        ...vendors.simulated,
+      ],
       stop: stopAll,
     };
   } catch (error) {

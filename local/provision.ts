@@ -19,12 +19,14 @@ import {
   IDEMPOTENCY_TABLE,
   LEDGER_TABLE,
   PAYLOAD_BUCKET,
+  STAGING_BUCKET,
 } from '../shared/resources.ts';
 
 export interface LocalNames {
   ledgerTable: string;
   idempotencyTable: string;
   payloadBucket: string;
+  stagingBucket: string;
   queues: Record<ConnectorName, { queueName: string; dlqName: string }>;
 }
 
@@ -41,6 +43,7 @@ export function localNames(prefix = ''): LocalNames {
     ledgerTable: `${prefix}${LEDGER_TABLE.localName}`,
     idempotencyTable: `${prefix}${IDEMPOTENCY_TABLE.localName}`,
     payloadBucket: `${prefix}${PAYLOAD_BUCKET.localName}`,
+    stagingBucket: `${prefix}${STAGING_BUCKET.localName}`,
     queues,
   };
 }
@@ -158,10 +161,12 @@ async function provisionQueues(
 
 /** The payload bucket. */
 async function provisionBucket(client: S3Client, names: LocalNames): Promise<void> {
-  await client.send(new CreateBucketCommand({ Bucket: names.payloadBucket }));
+  for (const bucket of [names.payloadBucket, names.stagingBucket]) {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
 }
 
-/** Everything the hub needs on one set of servers: tables, queues with their DLQs, the bucket. */
+/** Everything the hub needs on one set of servers: tables, queues with their DLQs, the buckets. */
 export async function provisionAll(
   aws: AwsConfig,
   names: LocalNames,

@@ -23,16 +23,25 @@ export interface RuntimeInfo {
 
 const FILE = 'runtime.json';
 
+/** Settings that may hold a secret, by name. */
+const SECRET_NAME = /(SECRET|PRIVATE_KEY|PASSWORD|TOKEN|API_KEY)$/;
+
 /**
  * The hub's environment as the runtime file keeps it: without the webhook signing secrets, and
- * without STRIPE_API_KEY unless it is the simulator's own (public) key. Secrets stay in memory.
+ * without any other secret (API keys, client secrets, private keys) unless it is a simulator's
+ * own public value, named in `simulated`. Secrets stay in memory.
  */
-export function runtimeEnv(env: Env, options: { simulatorKey: boolean }): Record<string, string> {
-  const dropped = new Set<string>([ENV.webhookSecret]);
-  if (!options.simulatorKey) dropped.add(ENV.stripeApiKey);
+export function runtimeEnv(
+  env: Env,
+  options: { simulated: readonly string[] },
+): Record<string, string> {
+  const kept = new Set(options.simulated);
   return Object.fromEntries(
     Object.entries(env).filter(
-      (entry): entry is [string, string] => !dropped.has(entry[0]) && entry[1] !== undefined,
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined &&
+        entry[0] !== ENV.webhookSecret &&
+        (!SECRET_NAME.test(entry[0]) || kept.has(entry[0])),
     ),
   );
 }

@@ -24,7 +24,10 @@ export interface SqsPollerOptions {
   handler: SqsHandler;
   functionName: string;
   timeoutSeconds: number;
+  /** At most this many messages per batch (SQS hands out 10 per receive; more are gathered). */
   batchSize?: number;
+  /** How long to keep gathering a batch once its first message arrived (the batching window). */
+  batchWindowMs?: number;
   waitTimeSeconds?: number;
   onError?: (error: unknown) => void;
 }
@@ -65,20 +68,36 @@ export interface SqsPoller {
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   let running = true;
   const abort = new AbortController();
+  const batchSize = options.batchSize ?? 10;
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> => {
+    const received = await options.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: abort.signal },
+    );
+    return received.Messages ?? [];
+  };
+  /** One batch: a long poll for the first messages, then more until full or the window ends. */
+  const gather = async (): Promise<Message[]> => {
+    const messages = await receive(batchSize, options.waitTimeSeconds ?? 1);
+    const until = Date.now() + (options.batchWindowMs ?? 0);
+    while (messages.length > 0 && messages.length < batchSize && Date.now() < until && running) {
+      const more = await receive(batchSize - messages.length, 0);
+      messages.push(...more);
+      if (more.length === 0)
+        await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
+    }
+    return messages;
+  };
   const loop = (async () => {
     while (running) {
       try {
-        const received = await options.client.send(
-          new ReceiveMessageCommand({
-            QueueUrl: options.queueUrl,
-            MaxNumberOfMessages: options.batchSize ?? 10,
-            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-          { abortSignal: abort.signal },
-        );
-        const messages = received.Messages ?? [];
+        const messages = await gather();
         if (messages.length === 0) continue;
         const records = messages.map((m) => toSqsRecord(m, options));
         const context = lambdaContext({

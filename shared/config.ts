@@ -30,6 +30,9 @@ export const ENV = {
   stripeApiUrl: 'STRIPE_API_URL',
   stripeApiKeySecretArn: 'STRIPE_API_KEY_SECRET_ARN',
   stripeSimulatorPort: 'STRIPE_SIMULATOR_PORT',
+  salesforceSimulatorPort: 'SALESFORCE_SIMULATOR_PORT',
+  redshiftDataSimulatorPort: 'REDSHIFT_DATA_SIMULATOR_PORT',
+  warehousePostgresUrl: 'WAREHOUSE_POSTGRES_URL',
 } as const;
 
 /** The region used when AWS_REGION is unset (the laptop runtime's local servers). */
@@ -37,6 +40,10 @@ export const DEFAULT_REGION = 'us-east-1';
 
 /** The port of the Stripe simulator `npm start` runs when STRIPE_SIMULATOR_PORT is unset (stripe-mock's). */
 export const DEFAULT_STRIPE_SIMULATOR_PORT = 12_111;
+
+/** The ports of the Salesforce and Redshift Data API simulators `npm start` runs by default. */
+export const DEFAULT_SALESFORCE_SIMULATOR_PORT = 12_112;
+export const DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT = 12_113;
 
 /** How long ledger records are kept when LEDGER_TTL_DAYS is unset. */
 export const DEFAULT_LEDGER_TTL_DAYS = 90;
@@ -339,6 +346,44 @@ export interface LocalConfig {
   /** The key of a real Stripe account (or STRIPE_API_URL's API); set, no simulator is started. */
   stripeApiKey?: string;
   stripeApiUrl?: string;
+  /** Salesforce: the simulator on a port, or a real org's SALESFORCE_* settings. */
+  salesforce: { simulatorPort: number } | { env: Record<string, string> };
+  /** Redshift: the simulator (on WAREHOUSE_POSTGRES_URL, or an embedded PostgreSQL), or a real one. */
+  warehouse: { simulatorPort: number; postgresUrl?: string } | { env: Record<string, string> };
+}
+
+/** The environment entries whose names start with one of `prefixes`. */
+function withPrefix(env: Env, prefixes: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && prefixes.some((p) => entry[0].startsWith(p)),
+    ),
+  );
+}
+
+function localVendors(env: Env): Pick<LocalConfig, 'salesforce' | 'warehouse'> {
+  const port = (name: string, fallback: number) =>
+    integer(env, name, { default: fallback, min: 0, max: 65_535 });
+  // A login URL or credentials name a real org; a workgroup or cluster a real Redshift.
+  const realOrg = ['SALESFORCE_LOGIN_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_SECRET_ARN'].some(
+    (name) => present(env, name) !== undefined,
+  );
+  const realRedshift = ['WAREHOUSE_WORKGROUP', 'WAREHOUSE_CLUSTER_ID'].some(
+    (name) => present(env, name) !== undefined,
+  );
+  const postgresUrl = present(env, ENV.warehousePostgresUrl);
+  return {
+    salesforce: realOrg
+      ? { env: withPrefix(env, ['SALESFORCE_']) }
+      : { simulatorPort: port(ENV.salesforceSimulatorPort, DEFAULT_SALESFORCE_SIMULATOR_PORT) },
+    warehouse: realRedshift
+      ? { env: withPrefix(env, ['WAREHOUSE_', 'AWS_ENDPOINT_URL_REDSHIFT_DATA']) }
+      : {
+          simulatorPort: port(ENV.redshiftDataSimulatorPort, DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT),
+          ...(postgresUrl === undefined ? {} : { postgresUrl }),
+        },
+  };
 }
 
 /** Parses `npm start`'s settings; every one has a default. */
@@ -362,6 +407,7 @@ export function parseLocalConfig(env: Env): LocalConfig {
     }),
     ...(apiKey === undefined ? {} : { stripeApiKey: stripeApiKey(apiKey, livemode) }),
     ...(apiUrl === undefined ? {} : { stripeApiUrl: apiUrl }),
+    ...localVendors(env),
   };
 }
 

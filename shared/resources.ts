@@ -62,6 +62,14 @@ export const PAYLOAD_BUCKET = {
   expirationDays: 90,
 } as const;
 
+/** Where the warehouse loader stages each batch as NDJSON for Redshift's COPY. */
+export const STAGING_BUCKET = {
+  localName: 'switchyard-warehouse-staging',
+  prefix: 'warehouse/',
+  /** A staged batch is loaded within minutes; what a failed load leaves behind goes after this. */
+  expirationDays: 2,
+} as const;
+
 /** SQS's classic per-message ceiling; anything larger travels as an S3 pointer. */
 export const MAX_SQS_MESSAGE_BYTES = 262_144;
 
@@ -72,12 +80,44 @@ export const CONNECTOR_QUEUE_DEFAULTS = {
   visibilityTimeoutMultiplier: 6,
   /** After this many failed receives SQS moves the message to the dead-letter queue. */
   maxReceiveCount: 5,
-  batchSize: 10,
-  maxBatchingWindowSeconds: 1,
   /** Dead letters are kept for SQS's maximum, 14 days, so nobody loses one over a holiday. */
   dlqRetentionDays: 14,
   retentionDays: 4,
 } as const;
+
+/**
+ * How each connector's function takes its queue: the event source mapping on AWS, the poller on
+ * a laptop. Batch connectors pay per call, not per event, so a batching window gathers many
+ * events into one invocation; a concurrency cap keeps them within the vendor's limits.
+ */
+export interface ConnectorIntake {
+  /** The function's timeout; the queue's visibility timeout is six times that. */
+  timeoutSeconds: number;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** At most this many invocations at once (the event source's maximum concurrency, ≥ 2). */
+  maxConcurrency?: number;
+}
+
+export const CONNECTOR_INTAKE: Readonly<Record<ConnectorName, ConnectorIntake>> = {
+  // sObject Collections write 200 records per call; two functions at most stay far below an
+  // org's 25 concurrent long-running requests, shared with every other integration.
+  salesforce: {
+    timeoutSeconds: 120,
+    batchSize: 1_000,
+    maxBatchingWindowSeconds: 20,
+    maxConcurrency: 2,
+  },
+  netsuite: { timeoutSeconds: 60, batchSize: 10, maxBatchingWindowSeconds: 1 },
+  avalara: { timeoutSeconds: 60, batchSize: 10, maxBatchingWindowSeconds: 1 },
+  // One COPY and one MERGE per batch: large batches, and Redshift's commit queue prefers few writers.
+  warehouse: {
+    timeoutSeconds: 300,
+    batchSize: 5_000,
+    maxBatchingWindowSeconds: 60,
+    maxConcurrency: 2,
+  },
+};
 
 export interface ConnectorQueueDefinition {
   connector: ConnectorName;
@@ -95,7 +135,8 @@ export function connectorQueue(connector: ConnectorName): ConnectorQueueDefiniti
     connector,
     queueName: `switchyard-${connector}`,
     dlqName: `switchyard-${connector}-dlq`,
-    visibilityTimeoutSeconds: d.consumerTimeoutSeconds * d.visibilityTimeoutMultiplier,
+    visibilityTimeoutSeconds:
+      CONNECTOR_INTAKE[connector].timeoutSeconds * d.visibilityTimeoutMultiplier,
     maxReceiveCount: d.maxReceiveCount,
     maximumMessageBytes: MAX_SQS_MESSAGE_BYTES,
   };

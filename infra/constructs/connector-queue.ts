@@ -11,7 +11,9 @@ import { Construct } from 'constructs';
 import { dlqUrlEnv, queueUrlEnv } from '../../shared/config.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import {
+  CONNECTOR_INTAKE,
   CONNECTOR_QUEUE_DEFAULTS,
+  type ConnectorIntake,
   type ConnectorQueueDefinition,
   connectorQueue,
 } from '../../shared/resources.ts';
@@ -36,6 +38,10 @@ export interface ConnectorQueueProps {
 export class ConnectorQueue extends Construct {
   readonly connector: ConnectorName;
   readonly definition: ConnectorQueueDefinition;
+  /** How the consumer takes the queue: batch size, batching window, concurrency, timeout. */
+  readonly intake: ConnectorIntake;
+  /** The timeout of this connector's consumer: create the function with it. */
+  readonly consumerTimeout: Duration;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   /** Fires as soon as one message is dead-lettered: someone must look at it. */
@@ -48,6 +54,8 @@ export class ConnectorQueue extends Construct {
     const d = CONNECTOR_QUEUE_DEFAULTS;
     this.connector = props.connector;
     this.definition = connectorQueue(props.connector);
+    this.intake = CONNECTOR_INTAKE[props.connector];
+    this.consumerTimeout = Duration.seconds(this.intake.timeoutSeconds);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -99,27 +107,31 @@ export class ConnectorQueue extends Construct {
   }
 
   /**
-   * Makes `fn` this connector's consumer: an SQS event source with partial batch responses
-   * (`ReportBatchItemFailures`), permission to consume the queue, permission to send to the
-   * dead-letter queue (a consumer parks a permanently failing message there at once instead of
-   * waiting for `maxReceiveCount` receives), and both queue URLs in its environment.
+   * Makes `fn` this connector's consumer: an SQS event source with the connector's intake
+   * (`CONNECTOR_INTAKE`: batch size, batching window, maximum concurrency) and partial batch
+   * responses (`ReportBatchItemFailures`), permission to consume the queue, permission to send to
+   * the dead-letter queue (a consumer parks a permanently failing message there at once instead
+   * of waiting for `maxReceiveCount` receives), and both queue URLs in its environment.
    *
-   * Throws when the function's timeout is too long for the queue's visibility timeout, since a
-   * message would then become visible again, and be processed twice, while still in flight.
+   * Throws unless the function's timeout is the intake's (`consumerTimeout`): the queue's
+   * visibility timeout is six times that, and the local poller uses the same figure, so a longer
+   * timeout would let a message reappear, and be processed twice, while still in flight.
    */
   addConsumer(fn: HubFunction): this {
-    const d = CONNECTOR_QUEUE_DEFAULTS;
     const timeoutSeconds = fn.timeout.toSeconds();
-    if (timeoutSeconds * d.visibilityTimeoutMultiplier > this.definition.visibilityTimeoutSeconds) {
+    if (timeoutSeconds !== this.intake.timeoutSeconds) {
       throw new Error(
-        `${this.node.path}: the ${this.connector} consumer's timeout (${timeoutSeconds} s) must be at most 1/${d.visibilityTimeoutMultiplier} of the queue's visibility timeout (${this.definition.visibilityTimeoutSeconds} s): lower the timeout or raise CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds.`,
+        `${this.node.path}: the ${this.connector} consumer's timeout is ${timeoutSeconds} s but CONNECTOR_INTAKE.${this.connector}.timeoutSeconds is ${this.intake.timeoutSeconds} s (the queue's visibility timeout is ${this.definition.visibilityTimeoutSeconds} s, six times that): create the function with \`timeout: connectorQueue.consumerTimeout\`, or change the intake in shared/resources.ts.`,
       );
     }
     fn.function.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: d.batchSize,
-        maxBatchingWindow: Duration.seconds(d.maxBatchingWindowSeconds),
+        batchSize: this.intake.batchSize,
+        maxBatchingWindow: Duration.seconds(this.intake.maxBatchingWindowSeconds),
         reportBatchItemFailures: true,
+        ...(this.intake.maxConcurrency === undefined
+          ? {}
+          : { maxConcurrency: this.intake.maxConcurrency }),
       }),
     );
     // SqsEventSource grants consume on the queue; the DLQ is send-only.

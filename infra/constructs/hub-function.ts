@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,40 +17,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ENV, queueUrlEnv } from '../../shared/config.ts';
 import { INGRESS_METRICS } from '../../shared/ingress/metrics.ts';
 import { PAYLOAD_BUCKET } from '../../shared/resources.ts';
 import type { ConnectorQueue } from './connector-queue.ts';
-
-/**
- * The DynamoDB actions of each kind of ledger user, item-level only (no Scan, no stream or table
- * action). A `TransactWriteItems` call is authorised per contained action, so it needs no action
- * of its own. The ledger is an audit record: nobody deletes its items or writes them in batches.
- */
-export const LEDGER_ACTIONS = {
-  /** The ingress records an event and its deliveries, conditionally, once per event. */
-  ingress: [
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:Query',
-    'dynamodb:GetItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  /** A connector consumer reads an event's record and updates (or adds) its delivery status. */
-  consumer: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
-} as const;
-
-/** Who uses the ledger, which decides the actions granted; see {@link LEDGER_ACTIONS}. */
-export type LedgerAccess = keyof typeof LEDGER_ACTIONS;
-
-/** What Powertools idempotency does to its records: get, put, update, and delete on failure. */
-export const IDEMPOTENCY_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-] as const;
+import {
+  acknowledgeWildcard,
+  IDEMPOTENCY_ACTIONS,
+  LEDGER_ACTIONS,
+  type LedgerAccess,
+  PAYLOAD_ACTIONS,
+  type PayloadAccess,
+} from './grants.ts';
 
 /** The repository root: bundling resolves entries, `node_modules` and the lock file from here. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -204,20 +183,23 @@ export class HubFunction extends Construct implements iam.IGrantable {
     table.encryptionKey?.grantEncryptDecrypt(this);
   }
 
-  /** Puts and gets payload objects under `PAYLOAD_BUCKET.prefix` only, and learns the bucket. */
-  usePayloadBucket(bucket: s3.IBucket): this {
-    const objects = bucket.arnForObjects(`${PAYLOAD_BUCKET.prefix}*`);
+  /**
+   * Lets the function use payload objects under `PAYLOAD_BUCKET.prefix` as `access` requires (see
+   * {@link PAYLOAD_ACTIONS}): the ingress puts and gets, a consumer only gets. Learns the bucket.
+   */
+  usePayloadBucket(bucket: s3.IBucket, options: { access: PayloadAccess }): this {
+    const actions = PAYLOAD_ACTIONS[options.access];
     iam.Grant.addToPrincipal({
       grantee: this,
-      actions: ['s3:PutObject', 's3:GetObject'],
-      resourceArns: [objects],
+      actions: [...actions],
+      resourceArns: [bucket.arnForObjects(`${PAYLOAD_BUCKET.prefix}*`)],
     });
     bucket.encryptionKey?.grantEncryptDecrypt(this);
     acknowledgeWildcard(
       this.role,
       bucket,
       `/${PAYLOAD_BUCKET.prefix}*`,
-      `Payloads are keyed by Stripe event id, unknown at deploy time; the grant is PutObject/GetObject under the ${PAYLOAD_BUCKET.prefix} prefix of this one bucket.`,
+      `Payloads are keyed by Stripe event id, unknown at deploy time; the grant is ${actions.join('/')} under the ${PAYLOAD_BUCKET.prefix} prefix of this one bucket.`,
     );
     return this.setEnvironment(ENV.payloadBucket, bucket.bucketName);
   }
@@ -243,31 +225,24 @@ export class HubFunction extends Construct implements iam.IGrantable {
   }
 
   /**
-   * Reads the webhook signing secret(s) from Secrets Manager at run time. The function gets the
-   * secret's ARN, never its value, so the value stays out of the template and the console.
+   * Reads one secret from Secrets Manager at run time and learns its ARN as `env`. The function
+   * gets the ARN, never the value, so the value stays out of the template and the console.
    */
-  readsWebhookSecret(secret: secretsmanager.ISecret): this {
+  readsSecret(secret: secretsmanager.ISecret, options: { env: string }): this {
     secret.grantRead(this);
-    return this.setEnvironment(ENV.webhookSecretArn, secret.secretArn);
+    return this.setEnvironment(options.env, secret.secretArn);
   }
-}
 
-/**
- * Acknowledges cdk-nag's IAM5 finding for `<resource ARN><suffix>` on `role`. cdk-nag v3 matches
- * exact finding ids, which name the resource's logical id; a resource from another stack or an
- * import has none here, so its finding stays visible.
- */
-function acknowledgeWildcard(
-  role: iam.Role,
-  resource: IConstruct,
-  suffix: string,
-  reason: string,
-): void {
-  const cfn = resource.node.defaultChild;
-  if (!(cfn instanceof CfnElement) || Stack.of(cfn) !== Stack.of(role)) return;
-  const logicalId = Stack.of(cfn).getLogicalId(cfn);
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>${suffix}]`,
-    reason,
-  });
+  /** Reads the webhook signing secret(s) (`STRIPE_WEBHOOK_SECRET_ARN`). */
+  readsWebhookSecret(secret: secretsmanager.ISecret): this {
+    return this.readsSecret(secret, { env: ENV.webhookSecretArn });
+  }
+
+  /**
+   * Reads the Stripe secret key (`STRIPE_API_KEY_SECRET_ARN`): connectors re-read objects from
+   * Stripe rather than trust an event's snapshot.
+   */
+  readsStripeApiKey(secret: secretsmanager.ISecret): this {
+    return this.readsSecret(secret, { env: ENV.stripeApiKeySecretArn });
+  }
 }

@@ -22,6 +22,21 @@ function stripeLine(hub: Hub): string {
                      account's webhook endpoints or \`stripe listen\``;
 }
 
+function connectorLines(hub: Hub): string {
+  const { salesforce, redshift, postgresUrl } = hub.vendors;
+  const sf = salesforce
+    ? `simulator at ${salesforce.url}; see its records at ${salesforce.url}/_simulator/records/Account`
+    : `the org in ${'SALESFORCE_LOGIN_URL'}`;
+  const wh = redshift
+    ? `Redshift Data API simulator at ${redshift.url} on PostgreSQL
+                     ${postgresUrl ?? ''}  (psql it; tables in schema "stripe")`
+    : 'the Redshift named by WAREHOUSE_WORKGROUP or WAREHOUSE_CLUSTER_ID';
+  return `  Salesforce         ${sf}
+  Warehouse          ${wh}
+  Connectors         salesforce and warehouse apply events; netsuite and avalara are not
+                     built yet, so their deliveries wait on their queues as PENDING`;
+}
+
 /** The banner, with the actual ports (PORT=0 and STRIPE_SIMULATOR_PORT=0 pick free ones). */
 export function startBanner(input: BannerInput): string {
   const { hub, config, dataDir, generatedSecret } = input;
@@ -37,8 +52,7 @@ Switchyard is running (${config.livemode ? 'live' : 'test'} mode).
   Signing secret     ${secret}
   Stripe API         ${stripeLine(hub)}
   Data folder        ${dataDir}   (npm start -- --fresh starts empty)
-  Connectors         queues ready for salesforce, netsuite, avalara, warehouse; no connector
-                     consumer is built yet, so deliveries wait on their queues as PENDING
+${connectorLines(hub)}
 
   Play a billing story through the Stripe API, in another terminal:
     ${scenarioKey}npm run scenario -- --list

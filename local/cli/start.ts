@@ -13,6 +13,7 @@ import {
   type LocalConfig,
   parseLocalConfig,
 } from '../../shared/config.ts';
+import { BUILT_CONNECTORS } from '../connector-logic.ts';
 import { type Hub, type HubStripeOptions, startHub } from '../hub.ts';
 import {
   DYNAMODB_MARKER,
@@ -102,7 +103,7 @@ export async function start(args: string[], env: Env): Promise<number> {
   const secrets = config.webhookSecrets ?? [loadOrCreateSecret(dataDir)];
   const simulated = 'simulator' in stripe;
   console.log(
-    `Starting Switchyard: DynamoDB Local, SQS/S3 (fauxqs), ${simulated ? 'the Stripe simulator, ' : ''}the ingress …`,
+    `Starting Switchyard: DynamoDB Local, SQS/S3 (fauxqs), ${simulated ? 'the Stripe simulator, ' : ''}${'simulatorPort' in config.salesforce ? 'the Salesforce simulator, ' : ''}${'simulatorPort' in config.warehouse ? 'PostgreSQL with the Redshift Data API simulator, ' : ''}the ingress and the connectors …`,
   );
   let hub: Hub;
   try {
@@ -114,6 +115,23 @@ export async function start(args: string[], env: Env): Promise<number> {
       readableLogs: true,
       stripe,
       ...(config.routingTable ? { routingTable: config.routingTable } : {}),
+      connectors: BUILT_CONNECTORS,
+      salesforce:
+        'env' in config.salesforce
+          ? { env: config.salesforce.env }
+          : { simulator: { port: config.salesforce.simulatorPort } },
+      warehouse:
+        'env' in config.warehouse
+          ? { env: config.warehouse.env }
+          : {
+              simulator: {
+                port: config.warehouse.simulatorPort,
+                postgres:
+                  config.warehouse.postgresUrl === undefined
+                    ? { embedded: { dataDir: join(dataDir, 'postgres') } }
+                    : { url: config.warehouse.postgresUrl },
+              },
+            },
     });
   } catch (error) {
     console.error(
@@ -125,7 +143,7 @@ export async function start(args: string[], env: Env): Promise<number> {
     pid: process.pid,
     startedAt: new Date().toISOString(),
     webhookUrl: hub.webhookUrl,
-    env: runtimeEnv(hub.env, { simulatorKey: hub.stripe?.kind === 'simulator' }),
+    env: runtimeEnv(hub.env, { simulated: hub.simulatedEnv }),
     dynamodbPid: hub.dynamodbPid,
     ...(hub.stripe?.kind === 'simulator' ? { stripeSimulatorUrl: hub.stripe.url } : {}),
   });

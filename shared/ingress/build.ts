@@ -11,12 +11,7 @@ import {
   createSqsClient,
   loadS3Client,
 } from '../aws.ts';
-import {
-  ConfigError,
-  type IngressConfig,
-  parseSecretList,
-  type WebhookSecretSource,
-} from '../config.ts';
+import { type IngressConfig, parseSecretList, type WebhookSecretSource } from '../config.ts';
 import { Router } from '../events/routing.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { PayloadStore } from '../queue/payload-store.ts';

@@ -7,6 +7,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV, queueUrlEnv } from '../../shared/config.ts';
 import {
+  CONNECTOR_INTAKE,
   CONNECTOR_QUEUE_DEFAULTS,
   CONNECTOR_QUEUES,
   INGRESS_TIMEOUT_SECONDS,
@@ -104,7 +105,7 @@ describe('connector queues', () => {
       deadLetterTargetArn: getAtt(q.deadLetterQueue, 'Arn'),
       maxReceiveCount: d.maxReceiveCount,
     });
-    expect(queue?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * d.consumerTimeoutSeconds);
+    expect(queue?.VisibilityTimeout).toBe(6 * CONNECTOR_INTAKE[c].timeoutSeconds);
     expect(dlq?.MessageRetentionPeriod).toBe(14 * 86_400);
     expect(queue?.SqsManagedSseEnabled).toBe(true);
     expect(dlq?.SqsManagedSseEnabled).toBe(true);

@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import type { ConnectorQueue } from '../../infra/constructs/connector-queue.ts';
+import type { HubFunction } from '../../infra/constructs/hub-function.ts';
 import { HubStack, type HubStackProps } from '../../infra/hub-stack.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 
@@ -130,4 +131,26 @@ export function synthHub(
       return queue;
     },
   };
+}
+
+/** The environment variables of a function the template holds. */
+export function environmentOf(template: Template, fn: HubFunction): Record<string, unknown> {
+  const resource = template.findResources('AWS::Lambda::Function')[logicalId(fn.function)];
+  return resource?.Properties?.Environment?.Variables ?? {};
+}
+
+/**
+ * The environment as the function would read it: each CloudFormation reference replaced by
+ * `placeholders[name]`, or by a made-up value where the variable's shape does not matter.
+ */
+export function resolvedEnv(
+  env: Record<string, unknown>,
+  placeholders: Readonly<Record<string, string>> = {},
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : (placeholders[k] ?? `resolved-${k}`),
+    ]),
+  );
 }

@@ -5,7 +5,7 @@
  * restart, starts empty with --fresh, answers trace and status from another process, and leaves
  * nothing running after Ctrl-C.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,12 @@ function isRunning(pid: number | undefined): boolean {
   }
 }
 
+/** Processes of the embedded PostgreSQL serving this test's data folder. */
+function postgresProcesses(): string[] {
+  const out = spawnSync('pgrep', ['-f', join(dataDir, 'postgres')], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter((line) => line.trim() !== '');
+}
+
 describe('switchyard start', () => {
   const customer = openapiObject('customer');
   customer.id = 'cus_startTest';
@@ -141,9 +147,14 @@ describe('switchyard start', () => {
       headers: { authorization: `Bearer ${runtime.env.STRIPE_API_KEY}` },
     });
     const scenarios = await cli('scenario', '--list');
+    // The Salesforce and warehouse connectors apply it; NetSuite's delivery waits on its queue.
+    let report = await cli('status', '--json');
+    for (let i = 0; i < 100 && JSON.parse(report.stdout).deliveries?.PENDING !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      report = await cli('status', '--json');
+    }
     const traced = await cli('trace', event.id, '--json');
     const byCustomer = await cli('trace', 'cus_startTest');
-    const report = await cli('status', '--json');
     const exitCode = await stop(first);
 
     // Assess
@@ -156,13 +167,16 @@ describe('switchyard start', () => {
       events: [{ event: { eventId: event.id, type: 'customer.created' } }],
     });
     expect(byCustomer.stdout).toMatch(/netsuite\s+PENDING\s+attempts 0\s+on its queue/);
+    expect(byCustomer.stdout).toMatch(/salesforce\s+SUCCEEDED\s+attempts 1.*Account=001/);
+    expect(byCustomer.stdout).toMatch(/warehouse\s+SUCCEEDED\s+attempts 1/);
     expect(JSON.parse(report.stdout)).toMatchObject({
-      deliveries: { PENDING: 3, FAILED: 0, DEAD: 0 },
+      deliveries: { PENDING: 1, FAILED: 0, DEAD: 0 },
     });
     expect(exitCode).toBe(0);
     expect(first.output()).toContain('Stopped.');
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
     expect(isRunning(runtime.dynamodbPid)).toBe(false);
+    expect(postgresProcesses(), 'the embedded PostgreSQL stopped with the hub').toEqual([]);
     expect(await portIsFree(simulatorPort)).toBe(true);
     expect((await cli('status')).code).toBe(1);
 

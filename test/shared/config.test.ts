@@ -93,6 +93,29 @@ describe('parseLocalConfig', () => {
       dataDir: '.switchyard',
       routingTable: undefined,
       stripeSimulatorPort: 12_111,
+      salesforce: { simulatorPort: 12_112 },
+      warehouse: { simulatorPort: 12_113 },
+    });
+  });
+
+  it('uses a real org or Redshift when their settings are given, and a PostgreSQL server when named', () => {
+    // Act
+    const real = parseLocalConfig({
+      SALESFORCE_LOGIN_URL: 'https://test.salesforce.com',
+      SALESFORCE_CLIENT_ID: 'key',
+      WAREHOUSE_WORKGROUP: 'analytics',
+      UNRELATED: 'x',
+    });
+    const postgres = parseLocalConfig({ [ENV.warehousePostgresUrl]: 'postgres://pg@db/x' });
+
+    // Assess
+    expect(real.salesforce).toEqual({
+      env: { SALESFORCE_LOGIN_URL: 'https://test.salesforce.com', SALESFORCE_CLIENT_ID: 'key' },
+    });
+    expect(real.warehouse).toEqual({ env: { WAREHOUSE_WORKGROUP: 'analytics' } });
+    expect(postgres.warehouse).toEqual({
+      simulatorPort: 12_113,
+      postgresUrl: 'postgres://pg@db/x',
     });
   });
 

@@ -1,0 +1,49 @@
+/**
+ * Wires the warehouse connector from its settings: the same function serves the Lambda
+ * (`functions/connectors/warehouse`) and the laptop runtime.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_REGION, ENV, type Env, parseStripeApiSource, settings } from '../../config.ts';
+import type { BatchConnectorLogic } from '../../queue/batch.ts';
+import { lazyStripeClient } from '../../stripe/client.ts';
+import { createWarehouseClient, type WarehouseClient } from './client.ts';
+import { parseWarehouseConfig, type WarehouseConfig } from './config.ts';
+import { createWarehouseConnector } from './sync.ts';
+
+/**
+ * The staging bucket's client: AWS_ENDPOINT_URL_S3 (a local server, addressed by path) when
+ * set. Every batch stages through S3, so it is made at cold start rather than on first use.
+ */
+function stagingS3(env: Env): S3Client {
+  const endpoint = settings.present(env, ENV.s3Endpoint);
+  const region = settings.present(env, ENV.region) ?? DEFAULT_REGION;
+  return new S3Client({
+    region,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    ...(endpoint === undefined
+      ? {}
+      : {
+          endpoint,
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+  });
+}
+
+/** The connector's logic, its Data API client (whose counts benchmarks read) and its settings. */
+export function buildWarehouseConnector(
+  env: Env,
+  logger: Logger,
+): { logic: BatchConnectorLogic; client: WarehouseClient; config: WarehouseConfig } {
+  const config = parseWarehouseConfig(env);
+  const client = createWarehouseClient(config);
+  const logic = createWarehouseConnector({
+    client,
+    s3: stagingS3(env),
+    stripe: lazyStripeClient(parseStripeApiSource(env)),
+    config,
+    logger,
+  });
+  return { logic, client, config };
+}

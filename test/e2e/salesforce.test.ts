@@ -1,0 +1,165 @@
+/**
+ * Every Stripe scenario through the whole local hub into the Salesforce simulator: Stripe's
+ * webhooks → ingress → ledger → SQS → the Salesforce connector (jsforce) → the org. Afterwards
+ * each customer, subscription, invoice and payment the story touched is in Salesforce as Stripe
+ * holds it now, the ledger names the records it wrote, and duplicated and reordered deliveries
+ * change nothing.
+ */
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SalesforceSimulator } from '../../local/simulators/salesforce/server.ts';
+import { SCENARIOS } from '../../local/simulators/stripe/scenarios/index.ts';
+import type { StripeSimulator } from '../../local/simulators/stripe/server.ts';
+import type { StripeRecord } from '../../local/simulators/stripe/world.ts';
+import {
+  DEFAULT_FIELD_MAP,
+  toSalesforceRecord,
+} from '../../shared/connectors/salesforce/field-map.ts';
+import { type MappableObject, writesFor } from '../../shared/connectors/salesforce/mapping.ts';
+import { ProductNames } from '../../shared/connectors/salesforce/stripe-reads.ts';
+import { Router } from '../../shared/events/routing.ts';
+import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
+import { scenarioContext } from '../support/scenarios.ts';
+import { simulatorClient } from '../support/simulator.ts';
+
+let hub: TestHub;
+let sim: StripeSimulator;
+let org: SalesforceSimulator;
+let stripe: Stripe;
+const router = new Router();
+
+beforeAll(async () => {
+  hub = await startTestHub({
+    stripe: {
+      simulator: { port: 0, retryScheduleMs: [100, 200, 400, 800, 1_600], achSettlementMs: 150 },
+    },
+    salesforce: { simulator: { port: 0 } },
+    connectors: ['salesforce'],
+    batchWindowMs: 200,
+  });
+  if (hub.stripe?.kind !== 'simulator' || hub.vendors.salesforce === undefined) {
+    throw new Error('the hub did not start its simulators');
+  }
+  sim = hub.stripe.simulator;
+  org = hub.vendors.salesforce;
+  stripe = simulatorClient(sim);
+}, 60_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+const objectOf = (event: StripeRecord) => (event.data as { object: MappableObject }).object;
+
+/** Plays a scenario; waits until every Salesforce delivery of its events is settled. */
+async function play(name: string): Promise<StripeRecord[]> {
+  const scenario = SCENARIOS.find((s) => s.name === name);
+  if (scenario === undefined) throw new Error(`no scenario ${name}`);
+  const from = sim.world.allEvents().length;
+  await scenario.run(scenarioContext(sim));
+  await sim.webhooks.idle();
+  const events = sim.world
+    .allEvents()
+    .slice(from)
+    .filter((e) => router.route(e.type as string).includes('salesforce'));
+  await eventually(async () => {
+    for (const event of events) {
+      const traced = await hub.ledger.getEvent(event.id);
+      const delivery = traced?.deliveries.find((d) => d.connector === 'salesforce');
+      if (delivery === undefined || delivery.status === 'PENDING') return false;
+    }
+    return true;
+  }, 90_000);
+  return events;
+}
+
+/** What Stripe holds now for an object the story touched, as the connector would map it. */
+const READ: Record<string, (id: string) => Promise<unknown>> = {
+  customer: (id) => stripe.customers.retrieve(id),
+  subscription: (id) => stripe.subscriptions.retrieve(id),
+  invoice: (id) => stripe.invoices.retrieve(id),
+  payment_intent: (id) => stripe.paymentIntents.retrieve(id),
+};
+
+const productNames = new ProductNames();
+
+/** Salesforce's stored value in the shape the connector sends (dates as ISO text). */
+function comparable(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+async function assertSalesforceHoldsStripe(events: readonly StripeRecord[]): Promise<void> {
+  const touched = new Map<string, string>();
+  for (const event of events) {
+    const object = objectOf(event);
+    if (object.object in READ) touched.set(object.id, object.object);
+  }
+  expect(touched.size).toBeGreaterThan(0);
+  for (const [id, type] of touched) {
+    const read = (await READ[type]?.(id)) as MappableObject;
+    const now = type === 'subscription' ? await productNames.expand(stripe, read) : read;
+    const whole = writesFor({
+      eventType: `${type}.updated`,
+      object: now,
+      options: { livemode: false },
+    }).filter((w) => w.stripeId === id && w.complete);
+    for (const write of whole) {
+      const { object, externalIdField, record } = toSalesforceRecord(write, DEFAULT_FIELD_MAP);
+      const stored = org.org.record(object, externalIdField, id);
+      expect(stored, `${object} ${id} in Salesforce`).toBeDefined();
+      for (const [field, value] of Object.entries(record)) {
+        if (field === 'attributes' || (typeof value === 'object' && value !== null)) continue;
+        expect(comparable(stored?.[field]), `${object} ${id}.${field}`).toEqual(value);
+      }
+    }
+  }
+}
+
+async function assertTraced(events: readonly StripeRecord[]): Promise<void> {
+  for (const event of events) {
+    const traced = await hub.ledger.getEvent(event.id);
+    const delivery = traced?.deliveries.find((d) => d.connector === 'salesforce');
+    expect(delivery?.status, `${event.type} ${event.id}`).toMatch(/^(SUCCEEDED|SKIPPED_STALE)$/);
+  }
+  // The newest event of each object was applied, and says which records it wrote.
+  const newest = new Map<string, StripeRecord>();
+  for (const event of events) newest.set(objectOf(event).id, event);
+  for (const event of newest.values()) {
+    const traced = await hub.ledger.getEvent(event.id);
+    const delivery = traced?.deliveries.find((d) => d.connector === 'salesforce');
+    if (delivery?.status !== 'SUCCEEDED') continue;
+    for (const sfId of Object.values(delivery.targetIds ?? {}))
+      expect(sfId).toMatch(/^[a-zA-Z0-9]{18}$/);
+  }
+}
+
+describe('each scenario into Salesforce', () => {
+  it.each(SCENARIOS.map((s) => [s.name]))('%s', async (name) => {
+    // Act
+    const events = await play(name);
+
+    // Assess
+    await assertTraced(events);
+    await assertSalesforceHoldsStripe(events);
+  });
+});
+
+describe('under delivery chaos', () => {
+  it.each(['upgrade-proration', 'dunning-recovery', 'refund-credit-note', 'cancel-at-period-end'])(
+    '%s with duplicated and reordered deliveries ends the same',
+    async (name) => {
+      // Prepare
+      sim.webhooks.setChaos({ reorderWindowMs: 400, duplicateRate: 0.5, seed: name.length });
+      const attemptsBefore = sim.webhooks.attempts.length;
+
+      // Act
+      const events = await play(name).finally(() => sim.webhooks.setChaos({}));
+
+      // Assess
+      const deliveries = sim.webhooks.attempts.slice(attemptsBefore);
+      expect(deliveries.length, 'some events were delivered twice').toBeGreaterThan(events.length);
+      await assertTraced(events);
+      await assertSalesforceHoldsStripe(events);
+    },
+  );
+});

@@ -1,0 +1,256 @@
+/**
+ * The Salesforce connector through jsforce against the Salesforce simulator, reading Stripe
+ * through the Stripe SDK against the Stripe simulator: records land under their Account with
+ * one collection call per record kind, and each kind of failure fails only what it concerns.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseFieldMap } from '../../../../shared/connectors/salesforce/field-map.ts';
+import { PermanentError, RetryableError } from '../../../../shared/errors.ts';
+import type { StripeEvent } from '../../../../shared/events/types.ts';
+import {
+  entriesOf,
+  eventsSince,
+  salesforceConnector,
+  useSalesforceSimulator,
+} from '../../../support/salesforce.ts';
+import { cardCustomer, monthlyPrice, useSimulator } from '../../../support/simulator.ts';
+
+const s = useSimulator();
+const sf = useSalesforceSimulator();
+
+/** A customer with a paid monthly subscription, and the events that told of it. */
+async function subscriber(name = 'Ada Lovelace') {
+  const from = s.sim.world.allEvents().length;
+  const customer = await cardCustomer(s.stripe, { name, email: 'ada@example.com' });
+  const price = await monthlyPrice(s.stripe, 4_900);
+  const subscription = await s.stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id, quantity: 2 }],
+  });
+  const invoiceId = String(subscription.latest_invoice);
+  return { customer, subscription, invoiceId, events: eventsSince(s.sim, from) };
+}
+
+const record = (type: string, field: string, value: string) =>
+  sf.org.org.record(type, field, value);
+const collectionCalls = () => sf.org.org.calls.byKind.collections;
+
+describe('createSalesforceConnector', () => {
+  it('writes a customer’s Account, subscription, invoice and payment, one call per kind', async () => {
+    // Prepare
+    const { customer, subscription, invoiceId, events } = await subscriber();
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const callsBefore = collectionCalls();
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events));
+
+    // Assess
+    expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
+    expect(collectionCalls() - callsBefore).toBe(4);
+    const account = record('Account', 'Stripe_Customer_Id__c', customer.id);
+    expect(account).toMatchObject({ Name: 'Ada Lovelace', Stripe_Email__c: 'ada@example.com' });
+    expect(
+      record('Stripe_Subscription__c', 'Stripe_Subscription_Id__c', subscription.id),
+    ).toMatchObject({
+      Account__c: account?.Id,
+      Status__c: 'active',
+      Quantity__c: 2,
+      MRR__c: 9_800,
+    });
+    const invoice = record('Stripe_Invoice__c', 'Stripe_Invoice_Id__c', invoiceId);
+    expect(invoice).toMatchObject({ Account__c: account?.Id, Status__c: 'paid', Total__c: 9_800 });
+    const paid = events.find((e) => e.type === 'invoice.paid');
+    expect(outcomes.get(paid?.id ?? '')).toEqual({
+      ok: true,
+      targetIds: { Stripe_Invoice__c: invoice?.Id },
+    });
+  });
+
+  it('fails only the events of a record Salesforce refuses, with Salesforce’s reason', async () => {
+    // Prepare
+    const { customer, events } = await subscriber('Grace Hopper');
+    const fieldMap = parseFieldMap(
+      { invoice: { fields: { number: 'Invoice_Number_Not_In_Org__c' } } },
+      'test',
+    );
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim, fieldMap });
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events));
+
+    // Assess
+    const byType = (type: string) => outcomes.get(events.find((e) => e.type === type)?.id ?? '');
+    const refused = byType('invoice.paid');
+    expect(refused?.ok).toBe(false);
+    const error = refused && !refused.ok ? refused.error : undefined;
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(String((error as Error).message)).toMatch(/INVALID_FIELD.*Invoice_Number_Not_In_Org__c/);
+    expect(byType('customer.created')?.ok).toBe(true);
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toBeDefined();
+  });
+
+  it('leaves a locked row for later and writes the rest of the batch', async () => {
+    // Prepare
+    const { customer, subscription, events } = await subscriber('Katherine Johnson');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    sf.org.faults.inject({
+      kind: 'UNABLE_TO_LOCK_ROW',
+      path: 'Stripe_Subscription__c',
+      records: [0],
+    });
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events));
+
+    // Assess
+    const subscriptionEvents = events.filter((e) => e.type.startsWith('customer.subscription.'));
+    for (const event of subscriptionEvents) {
+      const outcome = outcomes.get(event.id);
+      expect(outcome && !outcome.ok && outcome.error).toBeInstanceOf(RetryableError);
+    }
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toBeDefined();
+    // The invoice still lands: its subscription is read from Stripe and written for it.
+    const invoice = events.find((e) => e.type === 'invoice.paid');
+    expect(outcomes.get(invoice?.id ?? '')?.ok).toBe(true);
+    expect(
+      record('Stripe_Subscription__c', 'Stripe_Subscription_Id__c', subscription.id),
+    ).toMatchObject({ Plan_Names__c: 'Plan 4900' });
+  });
+
+  it('renews an expired session once and carries on', async () => {
+    // Prepare
+    const { customer, events } = await subscriber('Dorothy Vaughan');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    await logic.applyBatch(entriesOf(events.slice(0, 1)));
+    const tokensBefore = sf.org.org.calls.byKind.token;
+    sf.org.expireSessions();
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events));
+
+    // Assess
+    expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
+    expect(sf.org.org.calls.byKind.token - tokensBefore).toBe(1);
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toBeDefined();
+  });
+
+  it('does not renew a refused session forever: the batch waits as retryable', async () => {
+    // Prepare
+    const { events } = await subscriber('Mary Jackson');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    sf.org.faults.inject({ kind: 'INVALID_SESSION_ID', times: 3 });
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events.slice(0, 1)));
+
+    // Assess
+    const [outcome] = [...outcomes.values()];
+    expect(outcome && !outcome.ok && outcome.error).toBeInstanceOf(RetryableError);
+    sf.org.faults.clear();
+  });
+
+  it('waits 15 minutes when the org’s daily API limit is spent', async () => {
+    // Prepare
+    const { events } = await subscriber('Annie Easley');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { used, max } = sf.org.apiUsage();
+    sf.org.setDailyLimit(used, used);
+
+    // Act
+    const outcomes = await logic
+      .applyBatch(entriesOf(events.slice(0, 1)))
+      .finally(() => sf.org.setDailyLimit(max, used));
+
+    // Assess
+    const [outcome] = [...outcomes.values()];
+    const error = outcome && !outcome.ok ? outcome.error : undefined;
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(15 * 60 * 1000);
+    expect((error as Error).message).toMatch(/API limit/);
+  });
+
+  it('writes the customer from Stripe first when a subscription arrives before its Account', async () => {
+    // Prepare
+    const { customer, subscription, events } = await subscriber('Hedy Lamarr');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const onlySubscription = events.filter((e) => e.type === 'customer.subscription.created');
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(onlySubscription));
+
+    // Assess
+    expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
+    const account = record('Account', 'Stripe_Customer_Id__c', customer.id);
+    expect(account).toMatchObject({ Name: 'Hedy Lamarr' });
+    expect(
+      record('Stripe_Subscription__c', 'Stripe_Subscription_Id__c', subscription.id),
+    ).toMatchObject({
+      Account__c: account?.Id,
+    });
+  });
+
+  it('reads the object from Stripe when asked to, instead of trusting an older snapshot', async () => {
+    // Prepare
+    const { customer, events } = await subscriber('Radia Perlman');
+    const created = events.find((e) => e.type === 'customer.created') as StripeEvent;
+    await s.stripe.customers.update(customer.id, { name: 'Radia J. Perlman' });
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+
+    // Act
+    await logic.applyBatch(entriesOf([created], true));
+
+    // Assess
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toMatchObject({
+      Name: 'Radia J. Perlman',
+    });
+  });
+
+  it('marks a deleted customer’s Account instead of deleting it', async () => {
+    // Prepare
+    const { customer, events } = await subscriber('Frances Allen');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    await logic.applyBatch(entriesOf(events));
+    const from = s.sim.world.allEvents().length;
+    await s.stripe.customers.del(customer.id);
+
+    // Act
+    await logic.applyBatch(entriesOf(eventsSince(s.sim, from)));
+
+    // Assess
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toMatchObject({
+      Name: 'Frances Allen',
+      Stripe_Deleted__c: true,
+    });
+  });
+
+  it('reflects a refund with a credit note on the invoice and the payment', async () => {
+    // Prepare
+    const { invoiceId, events } = await subscriber('Barbara Liskov');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    await logic.applyBatch(entriesOf(events));
+    const from = s.sim.world.allEvents().length;
+    await s.stripe.creditNotes.create({
+      invoice: invoiceId,
+      lines: [
+        { type: 'custom_line_item', description: 'Goodwill', quantity: 1, unit_amount: 1_000 },
+      ],
+      refund_amount: 1_000,
+    });
+
+    // Act
+    await logic.applyBatch(entriesOf(eventsSince(s.sim, from)));
+
+    // Assess
+    expect(record('Stripe_Invoice__c', 'Stripe_Invoice_Id__c', invoiceId)).toMatchObject({
+      Credited__c: 1_000,
+    });
+    const invoice = await s.stripe.invoices.retrieve(invoiceId, { expand: ['payments'] });
+    const paymentIntent = invoice.payments?.data[0]?.payment.payment_intent;
+    expect(
+      record('Stripe_Payment__c', 'Stripe_Payment_Id__c', String(paymentIntent)),
+    ).toMatchObject({
+      Amount_Refunded__c: 1_000,
+    });
+  });
+});
