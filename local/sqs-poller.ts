@@ -114,11 +114,14 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
           failed = new Set(records.map((r) => r.messageId));
         }
         const done = records.filter((r) => !failed.has(r.messageId));
-        if (done.length > 0) {
+        // SQS deletes at most 10 messages per call; a gathered batch holds more.
+        for (let i = 0; i < done.length; i += 10) {
           await options.client.send(
             new DeleteMessageBatchCommand({
               QueueUrl: options.queueUrl,
-              Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+              Entries: done
+                .slice(i, i + 10)
+                .map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
             }),
           );
         }

@@ -75,8 +75,7 @@ export const MAX_SQS_MESSAGE_BYTES = 262_144;
 
 /** Settings shared by every connector queue and its consumer. */
 export const CONNECTOR_QUEUE_DEFAULTS = {
-  /** The consumer Lambda's timeout; the visibility timeout is six times that (AWS guidance). */
-  consumerTimeoutSeconds: 60,
+  /** A queue's visibility timeout is six times its consumer's timeout (AWS guidance). */
   visibilityTimeoutMultiplier: 6,
   /** After this many failed receives SQS moves the message to the dead-letter queue. */
   maxReceiveCount: 5,

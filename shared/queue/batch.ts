@@ -16,7 +16,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { PermanentError, RetryableError } from '../errors.ts';
 import { primaryObjectId, type StripeEvent } from '../events/types.ts';
 import { DELIVERY_STATUS } from '../ledger/records.ts';
-import { CONNECTOR_QUEUE_DEFAULTS } from '../resources.ts';
+import { CONNECTOR_INTAKE } from '../resources.ts';
 import {
   type ApplyResult,
   assertSupportedVersion,
@@ -120,7 +120,7 @@ function byObject(ready: readonly Ready[]): Ready[][] {
  */
 export function createBatchConsumer(options: BatchConsumerOptions) {
   const { connector, deliveries, payloads, logger } = options;
-  const leaseSeconds = options.leaseSeconds ?? CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds;
+  const leaseSeconds = options.leaseSeconds ?? CONNECTOR_INTAKE[connector].timeoutSeconds;
   const concurrency = options.concurrency ?? 16;
   const settler = createSettler(options);
 

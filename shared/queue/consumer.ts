@@ -24,7 +24,7 @@ import { PermanentError, RetryableError } from '../errors.ts';
 import { primaryObjectId, type StripeEvent } from '../events/types.ts';
 import type { Deliveries } from '../ledger/deliveries.ts';
 import { DELIVERY_STATUS } from '../ledger/records.ts';
-import { CONNECTOR_QUEUE_DEFAULTS } from '../resources.ts';
+import { CONNECTOR_INTAKE } from '../resources.ts';
 import type { ConnectorMessage } from './message.ts';
 import type { PayloadStore } from './payload-store.ts';
 import { createSettler, type Parsed, parseRecord, SETTLED_AS } from './settle.ts';
@@ -72,7 +72,7 @@ export interface ConnectorConsumerOptions extends ConnectorLogic {
  */
 export function createConnectorConsumer(options: ConnectorConsumerOptions) {
   const { connector, deliveries, payloads, logger } = options;
-  const leaseSeconds = options.leaseSeconds ?? CONNECTOR_QUEUE_DEFAULTS.consumerTimeoutSeconds;
+  const leaseSeconds = options.leaseSeconds ?? CONNECTOR_INTAKE[connector].timeoutSeconds;
   const settler = createSettler(options);
 
   /**

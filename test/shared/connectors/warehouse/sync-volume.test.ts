@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildBenchEvents, expectedRows } from '../../../../bench/warehouse-events.ts';
 import { useSimulator } from '../../../support/simulator.ts';
-import { buildBenchEvents, expectedRows } from './bench-events.ts';
 import { counts, load, rows, useWarehouse, warehouseConnector } from './support.ts';
 
 const stripeSim = useSimulator();

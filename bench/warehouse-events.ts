@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STRIPE_API_VERSION } from '../../../../shared/events/api-version.ts';
-import type { StripeEvent } from '../../../../shared/events/types.ts';
+import { STRIPE_API_VERSION } from '../shared/events/api-version.ts';
+import type { StripeEvent } from '../shared/events/types.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+const ROOT = join(import.meta.dirname, '..');
 
 type Obj = Record<string, unknown>;
 const DAY = 86_400;
