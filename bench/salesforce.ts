@@ -147,6 +147,9 @@ async function batched(events: readonly StripeEventJson[], stripeUrl: string) {
     return {
       apiCalls,
       signIns: org.org.calls.byKind.token,
+      byKind: Object.fromEntries(
+        Object.entries(org.org.calls.byKind).filter(([kind, n]) => kind !== 'token' && n > 0),
+      ),
       apiCallsPer1000Events: round((apiCalls / events.length) * 1000, 2),
       seconds: round(seconds, 2),
       eventsPerSecond: round(events.length / seconds, 1),

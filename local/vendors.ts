@@ -38,6 +38,8 @@ export type HubWarehouseOptions =
         port: number;
         postgres: { url: string } | { embedded: { dataDir: string | undefined } };
         executionDelayMs?: number;
+        /** The schema the tables go in; default `stripe` (tests use one of their own). */
+        schema?: string;
       };
     }
   | { env: Env };
@@ -96,7 +98,7 @@ export async function startVendors(options: {
     }
 
     if (options.warehouse !== undefined && 'simulator' in options.warehouse) {
-      const { port, postgres, executionDelayMs } = options.warehouse.simulator;
+      const { port, postgres, executionDelayMs, schema } = options.warehouse.simulator;
       if ('url' in postgres) {
         postgresUrl = postgres.url;
       } else {
@@ -124,6 +126,7 @@ export async function startVendors(options: {
         [WAREHOUSE_ENV.workgroup]: redshift.workgroupName,
         [WAREHOUSE_ENV.database]: redshift.database,
         [WAREHOUSE_ENV.stagingBucket]: options.stagingBucket,
+        ...(schema === undefined ? {} : { [WAREHOUSE_ENV.schema]: schema }),
       });
       // As the CDK custom resource does at deploy: the tables exist before the first batch.
       const config = parseWarehouseConfig(env);

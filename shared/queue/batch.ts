@@ -7,9 +7,9 @@
  * message is parked, and `batchItemFailures` naming only the records that failed.
  *
  * With `versionGuard: 'ledger'`, the events of one object in a batch collapse to its newest:
- * older ones are recorded SKIPPED_STALE (the newest snapshot already holds their change), ones of
- * the same second share the newest's outcome and ask the connector to re-read the object, and an
- * object whose applied version is newer is skipped whole. With `'none'` every event is passed on
+ * older ones are recorded SKIPPED_STALE once it is applied (its snapshot holds their change), or
+ * fail with it, so none is lost; ones of the same second share the newest's outcome and ask the
+ * connector to re-read the object; an object whose applied version is newer is skipped whole. With `'none'` every event is passed on
  * (the warehouse lands every event and guards order in its MERGE).
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -17,6 +17,7 @@ import { PermanentError, RetryableError } from '../errors.ts';
 import { primaryObjectId, type StripeEvent } from '../events/types.ts';
 import { DELIVERY_STATUS } from '../ledger/records.ts';
 import { CONNECTOR_INTAKE } from '../resources.ts';
+import { byObject, mapLimit, type Ready, type Unit } from './batch-units.ts';
 import {
   type ApplyResult,
   assertSupportedVersion,
@@ -64,53 +65,6 @@ export interface BatchConsumerOptions
     BatchConnectorLogic {
   /** How many ledger calls run at once. Default 16. */
   concurrency?: number;
-}
-
-/** A record whose event is ready to apply. */
-interface Ready {
-  record: SQSRecord;
-  event: StripeEvent;
-}
-
-/** One entry handed to the connector and the records whose outcome it decides. */
-interface Unit {
-  entry: BatchEntry;
-  members: Ready[];
-  objectId: string | undefined;
-}
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** Groups events by object, oldest first within each group; events without one stand alone. */
-function byObject(ready: readonly Ready[]): Ready[][] {
-  const groups = new Map<string, Ready[]>();
-  const alone: Ready[][] = [];
-  for (const item of ready) {
-    const objectId = primaryObjectId(item.event);
-    if (objectId === undefined) {
-      alone.push([item]);
-      continue;
-    }
-    const group = groups.get(objectId);
-    if (group) group.push(item);
-    else groups.set(objectId, [item]);
-  }
-  return [...groups.values(), ...alone];
 }
 
 /**
@@ -189,6 +143,7 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
         units.push({
           entry: { event: item.event, refetch: false },
           members: [item],
+          superseded: [],
           objectId: undefined,
         });
       }
@@ -202,7 +157,8 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
       const sameSecond = group.filter((g) => g.event.created === newest.event.created);
       const older = group.filter((g) => g.event.created < newest.event.created);
       if (objectId === undefined) {
-        units.push({ entry: { event: newest.event, refetch: false }, members: group, objectId });
+        const entry = { event: newest.event, refetch: false };
+        units.push({ entry, members: group, superseded: [], objectId });
         return;
       }
       let claim: Awaited<ReturnType<typeof deliveries.claimVersion>>;
@@ -234,13 +190,10 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
         );
         return;
       }
-      await Promise.all(
-        older.map((g) => skip(g, `Skipped: ${newest.event.id} in the same batch is newer`)),
-      );
       units.push({
         entry: { event: newest.event, refetch: claim.tie || sameSecond.length > 1 },
-        // The newest first: its outcome is the unit's.
         members: [newest, ...sameSecond.filter((g) => g !== newest)],
+        superseded: older,
         objectId,
       });
     }
@@ -278,6 +231,10 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
           { context: { connector, stripeEventId: id } },
         ),
       };
+      for (const older of unit.superseded) {
+        if (outcome.ok) await skip(older, `Skipped: ${id}, newer, was applied in the same batch`);
+        else await fail({ record: older.record, eventId: older.event.id }, outcome.error);
+      }
       for (const member of unit.members) {
         if (!outcome.ok) {
           await fail({ record: member.record, eventId: member.event.id }, outcome.error);

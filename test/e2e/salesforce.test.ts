@@ -53,10 +53,17 @@ const objectOf = (event: StripeRecord) => (event.data as { object: MappableObjec
 
 /** Plays a scenario; waits until every Salesforce delivery of its events is settled. */
 async function play(name: string): Promise<StripeRecord[]> {
+  return (await playStory(name)).events;
+}
+
+/** Plays a scenario; answers the ids it created and its Salesforce events, once all settled. */
+async function playStory(
+  name: string,
+): Promise<{ result: Record<string, string>; events: StripeRecord[] }> {
   const scenario = SCENARIOS.find((s) => s.name === name);
   if (scenario === undefined) throw new Error(`no scenario ${name}`);
   const from = sim.world.allEvents().length;
-  await scenario.run(scenarioContext(sim));
+  const result = await scenario.run(scenarioContext(sim));
   await sim.webhooks.idle();
   const events = sim.world
     .allEvents()
@@ -70,8 +77,67 @@ async function play(name: string): Promise<StripeRecord[]> {
     }
     return true;
   }, 90_000);
-  return events;
+  return { result, events };
 }
+
+const sfRecord = (kind: keyof typeof DEFAULT_FIELD_MAP, stripeId: string | undefined) => {
+  const { object, externalIdField } = DEFAULT_FIELD_MAP[kind];
+  return org.org.record(object, externalIdField, stripeId ?? '');
+};
+
+/** Every subscription and invoice sits under its Account, and a paid invoice's payment under it. */
+async function assertLinks(events: readonly StripeRecord[]): Promise<void> {
+  for (const event of events) {
+    const object = objectOf(event) as MappableObject & Record<string, unknown>;
+    if (object.object === 'subscription' || object.object === 'invoice') {
+      const stored = sfRecord(object.object, object.id);
+      if (stored === undefined || object.customer === null) continue;
+      const account = sfRecord('account', String(object.customer));
+      expect(stored.Account__c, `${object.id} under its Account`).toBe(account?.Id);
+    }
+    if (object.object === 'invoice_payment') {
+      const payment = (object.payment as { payment_intent?: string }).payment_intent;
+      const invoice = sfRecord('invoice', String(object.invoice));
+      expect(sfRecord('payment', payment)?.Invoice__c, `${payment} under its invoice`).toBe(
+        invoice?.Id,
+      );
+    }
+  }
+}
+
+/** What a person checking Salesforce after the story would look for, by scenario. */
+const EXPECTED: Record<string, (result: Record<string, string>) => void> = {
+  'card-signup': (r) => {
+    expect(sfRecord('account', r.customer)).toMatchObject({
+      Stripe_Last_Payment_Status__c: 'succeeded',
+    });
+    expect(sfRecord('subscription', r.subscription)).toMatchObject({
+      Status__c: 'active',
+      Plan_Names__c: 'Starter',
+      MRR__c: 2_900,
+      Currency__c: 'usd',
+    });
+    expect(sfRecord('invoice', r.invoice)).toMatchObject({ Status__c: 'paid', Total__c: 2_900 });
+  },
+  'refund-credit-note': (r) => {
+    expect(sfRecord('invoice', r.invoice)).toMatchObject({ Status__c: 'paid', Credited__c: 3_000 });
+    expect(sfRecord('account', r.customer)).toMatchObject({
+      Stripe_Last_Payment_Status__c: 'partially_refunded',
+    });
+  },
+  'voided-invoice': (r) => {
+    expect(sfRecord('invoice', r.invoice)).toMatchObject({ Status__c: 'void' });
+  },
+  'cancel-at-period-end': (r) => {
+    expect(sfRecord('subscription', r.subscription)).toMatchObject({ Status__c: 'canceled' });
+  },
+  'dunning-recovery': (r) => {
+    expect(sfRecord('invoice', r.recovered_invoice)).toMatchObject({ Status__c: 'paid' });
+    expect(sfRecord('account', r.customer)).toMatchObject({
+      Stripe_Last_Payment_Status__c: 'succeeded',
+    });
+  },
+};
 
 /** What Stripe holds now for an object the story touched, as the connector would map it. */
 const READ: Record<string, (id: string) => Promise<unknown>> = {
@@ -136,11 +202,13 @@ async function assertTraced(events: readonly StripeRecord[]): Promise<void> {
 describe('each scenario into Salesforce', () => {
   it.each(SCENARIOS.map((s) => [s.name]))('%s', async (name) => {
     // Act
-    const events = await play(name);
+    const { result, events } = await playStory(name);
 
     // Assess
     await assertTraced(events);
     await assertSalesforceHoldsStripe(events);
+    await assertLinks(events);
+    EXPECTED[name]?.(result);
   });
 });
 
@@ -160,6 +228,7 @@ describe('under delivery chaos', () => {
       expect(deliveries.length, 'some events were delivered twice').toBeGreaterThan(events.length);
       await assertTraced(events);
       await assertSalesforceHoldsStripe(events);
+      await assertLinks(events);
     },
   );
 });

@@ -45,6 +45,7 @@ export function buildSalesforceConnector(
   const config = parseSalesforceConfig(env);
   const client = new SalesforceClient({
     loginUrl: config.loginUrl,
+    jwtAudience: config.jwtAudience,
     apiVersion: config.apiVersion,
     credentials: credentialsOf(config),
   });

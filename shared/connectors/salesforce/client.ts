@@ -12,12 +12,17 @@ import type { SalesforceCredentials } from './config.ts';
 /** sObject Collections take at most this many records per call. */
 export const MAX_COLLECTION_RECORDS = 200;
 
-/** How long to wait before trying again once the org's daily API quota is spent. */
-const QUOTA_RETRY_MS = 15 * 60 * 1000;
+/**
+ * How long to wait before trying again once the org's daily API quota is spent: the quota is a
+ * rolling 24 hours, so an hour between the queue's five tries spreads them over most of a day.
+ */
+export const QUOTA_RETRY_MS = 60 * 60 * 1000;
 
 /** Salesforce error codes that may succeed when tried again later. */
 const RETRYABLE_CODES = new Set([
   'UNABLE_TO_LOCK_ROW',
+  // What Salesforce answers a 500 with: an internal error, not the request's fault.
+  'UNKNOWN_EXCEPTION',
   'REQUEST_LIMIT_EXCEEDED',
   'SERVER_UNAVAILABLE',
   'REQUEST_RUNNING_TOO_LONG',
@@ -39,6 +44,8 @@ export type RecordResult =
 
 export interface SalesforceClientOptions {
   loginUrl: string;
+  /** The JWT bearer flow's audience; default the login URL. */
+  jwtAudience?: string;
   apiVersion: string;
   /** Read on each sign-in, so a rotated secret is picked up when the session is renewed. */
   credentials: () => Promise<SalesforceCredentials>;
@@ -69,6 +76,12 @@ export function translateError(error: unknown, doing: string): Error {
   const code = typeof e.errorCode === 'string' ? e.errorCode : undefined;
   const message = typeof e.message === 'string' ? e.message : String(error);
   const context = { connector: 'salesforce', ...(code ? { salesforceErrorCode: code } : {}) };
+  if (code === undefined && /INVALID_SESSION_ID|Unable to refresh session/.test(message)) {
+    return new RetryableError(
+      `Salesforce refused the session again right after signing in while ${doing}: check that the integration user is active, may use the API and is allowed to use the connected app.`,
+      { cause: error, context: { ...context, salesforceErrorCode: 'INVALID_SESSION_ID' } },
+    );
+  }
   if (code === undefined) {
     // No Salesforce answer: the network, a timeout, or the token endpoint.
     const oauth = /invalid_client|invalid_grant|unsupported_grant_type|invalid_app_access/.exec(
@@ -87,7 +100,7 @@ export function translateError(error: unknown, doing: string): Error {
   }
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
     return new RetryableError(
-      `Salesforce refused the call while ${doing}: the org's API limit is spent (${message}). The connector tries again later; raise the org's limit or lower other integrations' use if this persists.`,
+      `Salesforce refused the call while ${doing}: the org's API limit is spent (${message}). The connector tries again in an hour; raise the org's limit or lower other integrations' use if this persists.`,
       { cause: error, context, retryAfterMs: QUOTA_RETRY_MS },
     );
   }
@@ -162,7 +175,7 @@ export class SalesforceClient {
           clientId: credentials.clientId,
           username: credentials.username,
           privateKey: credentials.privateKey,
-          audience: this.#options.loginUrl,
+          audience: this.#options.jwtAudience ?? this.#options.loginUrl,
         }),
       });
     }

@@ -14,6 +14,7 @@ export const SALESFORCE_ENV = {
   username: 'SALESFORCE_USERNAME',
   privateKey: 'SALESFORCE_PRIVATE_KEY',
   secretArn: 'SALESFORCE_SECRET_ARN',
+  jwtAudience: 'SALESFORCE_JWT_AUDIENCE',
   fieldMap: 'SALESFORCE_FIELD_MAP',
 } as const;
 
@@ -37,6 +38,12 @@ export type SalesforceCredentialSource =
 
 export interface SalesforceConfig {
   loginUrl: string;
+  /**
+   * The JWT bearer flow's `aud`: Salesforce takes only https://login.salesforce.com (production
+   * and its My Domains), https://test.salesforce.com (sandboxes) or an Experience Cloud site,
+   * whatever the login URL is.
+   */
+  jwtAudience: string;
   apiVersion: string;
   credentials: SalesforceCredentialSource;
   /** The user's field-map override as JSON text, if any (merged over the default). */
@@ -133,6 +140,19 @@ function apiVersion(env: Env): string {
   return raw;
 }
 
+const SALESFORCE_HOST = /(^|\.)(salesforce|force)\.com$/;
+
+/** The audience Salesforce expects for a login URL (a sandbox's My Domain is a sandbox). */
+function jwtAudience(env: Env, login: string): string {
+  const set = settings.present(env, SALESFORCE_ENV.jwtAudience);
+  if (set !== undefined) return set;
+  const host = new URL(login).hostname;
+  // Not Salesforce (the simulator): it checks the audience against its own URL.
+  if (!SALESFORCE_HOST.test(host)) return login;
+  const sandbox = host === 'test.salesforce.com' || host.includes('.sandbox.');
+  return sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com';
+}
+
 /** Parses the connector's settings; throws {@link ConfigError} naming the variable. */
 export function parseSalesforceConfig(env: Env): SalesforceConfig {
   const secretArn = settings.present(env, SALESFORCE_ENV.secretArn);
@@ -156,8 +176,20 @@ export function parseSalesforceConfig(env: Env): SalesforceConfig {
             SALESFORCE_ENV,
           ),
         };
+  const login = loginUrl(env);
+  const host = new URL(login).hostname;
+  if (
+    credentials.kind === 'env' &&
+    credentials.credentials.flow === 'client_credentials' &&
+    (host === 'login.salesforce.com' || host === 'test.salesforce.com')
+  ) {
+    throw new ConfigError(
+      `${SALESFORCE_ENV.loginUrl} is ${login}, but the client credentials flow signs in at the org's own My Domain: set it to https://<your-domain>.my.salesforce.com (or use the JWT bearer flow).`,
+    );
+  }
   return {
-    loginUrl: loginUrl(env),
+    loginUrl: login,
+    jwtAudience: jwtAudience(env, login),
     apiVersion: apiVersion(env),
     credentials,
     fieldMapOverride: settings.present(env, SALESFORCE_ENV.fieldMap),

@@ -11,6 +11,11 @@ import type { RecordWrite } from './mapping.ts';
 export interface Pending {
   write: RecordWrite;
   eventIds: Set<string>;
+  /**
+   * false for a parent written only so its children can be (read from Stripe): its failure
+   * fails the events that need it, but `trace` shows it for none of them.
+   */
+  traced?: boolean;
 }
 
 export interface RecordFailure {

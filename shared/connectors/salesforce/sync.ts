@@ -11,6 +11,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type Stripe from 'stripe';
 import { isDeclaredApiVersion } from '../../events/api-version.ts';
 import type { BatchConnectorLogic, BatchEntry, EntryOutcome } from '../../queue/batch.ts';
+import { mapLimit } from '../../queue/batch-units.ts';
 import { MAX_COLLECTION_RECORDS, type RecordError, type SalesforceClient } from './client.ts';
 import { type FieldMap, toSalesforceRecord } from './field-map.ts';
 import {
@@ -18,12 +19,13 @@ import {
   mergeWrites,
   RECORD_KINDS,
   REFETCH,
-  type RecordKind,
   type RecordWrite,
   writesFor,
 } from './mapping.ts';
+import { dropStalePaymentFacts, missingPartials } from './org-state.ts';
 import { Outcomes, type Pending, type RecordFailure, recordError } from './outcomes.ts';
-import { canRead, OBJECT_OF_KIND, ProductNames, readObject } from './stripe-reads.ts';
+import { canRead, ProductNames, readObject } from './stripe-reads.ts';
+import { parentsOf, recordKey, StripeRecords } from './stripe-records.ts';
 
 export interface SalesforceConnectorOptions {
   client: SalesforceClient;
@@ -33,13 +35,15 @@ export interface SalesforceConnectorOptions {
   logger: Logger;
 }
 
-const recordKey = (kind: RecordKind, stripeId: string) => `${kind}:${stripeId}`;
+/** Stripe reads in flight at once while a batch is mapped (Stripe allows 100 a second). */
+const STRIPE_READS = 8;
 
 const isMissingParent = (errors: readonly RecordError[]) =>
   errors.some((e) => /foreign key external id/i.test(e.message));
 const isMissingSelf = (failure: RecordFailure) =>
   !failure.pending.write.complete &&
   failure.errors.some((e) => e.statusCode === 'REQUIRED_FIELD_MISSING');
+const merged = (first: RecordWrite, then: RecordWrite) => mergeWrites([first, then])[0] ?? then;
 
 /** The Salesforce connector's logic for the batch consumer. */
 export function createSalesforceConnector(
@@ -48,39 +52,33 @@ export function createSalesforceConnector(
   const { client, fieldMap, logger } = options;
   const mappingOptions = { livemode: options.livemode };
   const productNames = new ProductNames();
+  const records = new StripeRecords({
+    stripe: options.stripe,
+    productNames,
+    options: mappingOptions,
+  });
 
-  /** The object an entry's writes come from, subscriptions with their product names. */
+  /** The object an entry's writes come from: its snapshot, or what Stripe holds now. */
   async function sourceOf(
     entry: BatchEntry,
   ): Promise<{ eventType: string; object: MappableObject }> {
-    const source = await snapshotOrRead(entry);
-    if (source.object.object !== 'subscription') return source;
-    return { ...source, object: await productNames.expand(await options.stripe(), source.object) };
-  }
-
-  /** The object an entry's writes come from: its snapshot, or what Stripe holds now. */
-  async function snapshotOrRead(
-    entry: BatchEntry,
-  ): Promise<{ eventType: string; object: MappableObject }> {
     const { event } = entry;
-    const object = event.data.object as MappableObject;
+    const snapshot = event.data.object as MappableObject;
+    const stripe = await options.stripe();
     const read = (objectType: string, id: string) =>
-      options
-        .stripe()
-        .then((stripe) => readObject({ stripe, objectType, id, stripeEventId: event.id }));
-    const instead = Object.hasOwn(REFETCH, object.object) ? REFETCH[object.object] : undefined;
+      readObject({ stripe, objectType, id, stripeEventId: event.id });
+    let source = { eventType: event.type, object: snapshot };
+    const instead = Object.hasOwn(REFETCH, snapshot.object) ? REFETCH[snapshot.object] : undefined;
     if (instead !== undefined) {
-      const id = object[instead];
+      const id = snapshot[instead];
       const fetched = typeof id === 'string' ? await read(instead, id) : undefined;
-      return fetched
-        ? { eventType: `${instead}.updated`, object: fetched }
-        : { eventType: event.type, object };
+      if (fetched) source = { eventType: `${instead}.updated`, object: fetched };
+    } else if (entry.refetch && canRead(snapshot.object)) {
+      const fetched = await read(snapshot.object, snapshot.id);
+      if (fetched) source = { eventType: event.type, object: fetched };
     }
-    if (entry.refetch && canRead(object.object)) {
-      const fetched = await read(object.object, object.id);
-      if (fetched) return { eventType: event.type, object: fetched };
-    }
-    return { eventType: event.type, object };
+    if (source.object.object !== 'subscription') return source;
+    return { ...source, object: await productNames.expand(stripe, source.object) };
   }
 
   /** Upserts the writes kind by kind, parents first; answers the records Salesforce refused. */
@@ -91,21 +89,20 @@ export function createSalesforceConnector(
     const failures: RecordFailure[] = [];
     for (const kind of RECORD_KINDS) {
       const ofKind = pendings.filter((p) => p.write.kind === kind);
+      const { object, externalIdField } = fieldMap[kind];
       for (let i = 0; i < ofKind.length; i += MAX_COLLECTION_RECORDS) {
         const chunk = ofKind.slice(i, i + MAX_COLLECTION_RECORDS);
-        const records = chunk.map((p) => toSalesforceRecord(p.write, fieldMap));
-        const { object, externalIdField } = fieldMap[kind];
         try {
           const results = await client.upsertMany({
             object,
             externalIdField,
-            records: records.map((r) => r.record),
+            records: chunk.map((p) => toSalesforceRecord(p.write, fieldMap).record),
           });
           results.forEach((result, index) => {
             const pending = chunk[index];
             if (pending === undefined) return;
-            if (result.success) outcomes.target(pending.eventIds, object, result.id);
-            else failures.push({ pending, errors: result.errors });
+            if (!result.success) failures.push({ pending, errors: result.errors });
+            else if (pending.traced !== false) outcomes.target(pending.eventIds, object, result.id);
           });
         } catch (error) {
           outcomes.fail(
@@ -118,43 +115,7 @@ export function createSalesforceConnector(
     return failures;
   }
 
-  /** Complete writes, read from Stripe, for records Salesforce does not have, and their parents. */
-  async function readRecords(
-    wanted: Iterable<{ kind: RecordKind; stripeId: string }>,
-    eventId: string,
-  ): Promise<Map<string, RecordWrite>> {
-    const found = new Map<string, RecordWrite>();
-    const queue = [...wanted];
-    const stripe = await options.stripe();
-    while (queue.length > 0) {
-      const next = queue.shift();
-      if (next === undefined || found.has(recordKey(next.kind, next.stripeId))) continue;
-      const read = await readObject({
-        stripe,
-        objectType: OBJECT_OF_KIND[next.kind],
-        id: next.stripeId,
-        stripeEventId: eventId,
-      });
-      const object =
-        read?.object === 'subscription' ? await productNames.expand(stripe, read) : read;
-      const write = object
-        ? writesFor({
-            eventType: `${object.object}.updated`,
-            object,
-            options: mappingOptions,
-          }).find((w) => w.kind === next.kind && w.stripeId === next.stripeId && w.complete)
-        : undefined;
-      if (write === undefined) continue;
-      found.set(recordKey(next.kind, next.stripeId), write);
-      for (const kind of RECORD_KINDS) {
-        const parentId = write.parents[kind];
-        if (parentId !== undefined) queue.push({ kind, stripeId: parentId });
-      }
-    }
-    return found;
-  }
-
-  /** Writes what refused records were missing, then tries them once more. */
+  /** Writes what refused records were missing (read from Stripe), then tries them once more. */
   async function recover(failures: readonly RecordFailure[], outcomes: Outcomes): Promise<void> {
     const fail = (failure: RecordFailure) =>
       outcomes.fail(
@@ -165,79 +126,106 @@ export function createSalesforceConnector(
     for (const failure of failures) if (!recoverable.includes(failure)) fail(failure);
     if (recoverable.length === 0) return;
 
-    const wanted = recoverable.flatMap((f) => {
-      const { write } = f.pending;
-      if (isMissingSelf(f)) return [{ kind: write.kind, stripeId: write.stripeId }];
-      return RECORD_KINDS.flatMap((kind) => {
-        const id = write.parents[kind];
-        return id === undefined ? [] : [{ kind, stripeId: id }];
-      });
-    });
+    const needs = (f: RecordFailure) =>
+      isMissingSelf(f)
+        ? [{ kind: f.pending.write.kind, stripeId: f.pending.write.stripeId }]
+        : parentsOf(f.pending.write);
     const firstEvent = [...(recoverable[0]?.pending.eventIds ?? [])][0] ?? '';
     let fetched: Map<string, RecordWrite>;
     try {
-      fetched = await readRecords(wanted, firstEvent);
+      fetched = await records.withParents(recoverable.flatMap(needs), firstEvent);
     } catch (error) {
       for (const f of recoverable) outcomes.fail(f.pending.eventIds, error);
       return;
     }
+    // A parent read for a record fails, if it cannot be written, only that record's events.
+    const parents = new Map<string, Pending>();
     const retried = new Set(
       recoverable.map((f) => recordKey(f.pending.write.kind, f.pending.write.stripeId)),
     );
-    const parents: Pending[] = [...fetched]
-      .filter(([key]) => !retried.has(key))
-      .map(([, write]) => ({
-        write,
-        eventIds: new Set(recoverable.flatMap((f) => [...f.pending.eventIds])),
-      }));
+    for (const failure of recoverable) {
+      const queue = needs(failure);
+      for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
+        const key = recordKey(ref.kind, ref.stripeId);
+        const write = fetched.get(key);
+        if (write === undefined || retried.has(key)) continue;
+        const parent = parents.get(key) ?? { write, eventIds: new Set<string>(), traced: false };
+        for (const id of failure.pending.eventIds) parent.eventIds.add(id);
+        parents.set(key, parent);
+        queue.push(...parentsOf(write));
+      }
+    }
     const again: Pending[] = recoverable.map((f) => {
-      const { write } = f.pending;
-      const whole = fetched.get(recordKey(write.kind, write.stripeId));
-      return {
-        write: whole ? (mergeWrites([whole, write])[0] ?? write) : write,
-        eventIds: f.pending.eventIds,
-      };
+      const whole = fetched.get(recordKey(f.pending.write.kind, f.pending.write.stripeId));
+      return { ...f.pending, write: whole ? merged(whole, f.pending.write) : f.pending.write };
     });
     logger.info('Writing records Salesforce did not have yet, then trying again', {
-      missing: wanted.length,
+      parents: parents.size,
       retrying: again.length,
     });
     // Parents and retried records go in one pass: kinds are written parents first.
-    const stillFailing = await upsert([...parents, ...again], outcomes);
+    const stillFailing = await upsert([...parents.values(), ...again], outcomes);
     for (const failure of stillFailing) fail(failure);
+  }
+
+  /** Partial writes of records Salesforce lacks become whole ones from Stripe, or none. */
+  async function settlePartials(pendings: Map<string, Pending>, outcomes: Outcomes) {
+    const missing = await missingPartials({ client, fieldMap, pendings: [...pendings.values()] });
+    await mapLimit(missing, STRIPE_READS, async (pending) => {
+      const key = recordKey(pending.write.kind, pending.write.stripeId);
+      try {
+        const whole = await records.whole(pending.write, [...pending.eventIds][0] ?? '');
+        if (whole === undefined) pendings.delete(key);
+        else pending.write = merged(whole, pending.write);
+      } catch (error) {
+        outcomes.fail(pending.eventIds, error);
+        pendings.delete(key);
+      }
+    });
   }
 
   async function applyBatch(
     entries: readonly BatchEntry[],
   ): Promise<ReadonlyMap<string, EntryOutcome>> {
     const outcomes = new Outcomes(entries);
-    const pendings = new Map<string, Pending>();
-    for (const entry of entries) {
-      const eventId = entry.event.id;
-      let writes: RecordWrite[];
+    const mapped = await mapLimit(entries, STRIPE_READS, async (entry) => {
       try {
         const source = await sourceOf(entry);
-        writes = writesFor({
-          ...source,
-          options: mappingOptions,
-          eventCreated: entry.event.created,
-        });
+        return writesFor({ ...source, options: mappingOptions, eventCreated: entry.event.created });
       } catch (error) {
-        outcomes.fail([eventId], error);
-        continue;
+        outcomes.fail([entry.event.id], error);
+        return [];
       }
-      for (const write of writes) {
+    });
+    // In entry order, oldest first, so a later event's values win.
+    const pendings = new Map<string, Pending>();
+    entries.forEach((entry, index) => {
+      for (const write of mapped[index] ?? []) {
         const key = recordKey(write.kind, write.stripeId);
         const earlier = pendings.get(key);
-        if (earlier === undefined) pendings.set(key, { write, eventIds: new Set([eventId]) });
+        if (earlier === undefined)
+          pendings.set(key, { write, eventIds: new Set([entry.event.id]) });
         else {
-          earlier.write = mergeWrites([earlier.write, write])[0] ?? write;
-          earlier.eventIds.add(eventId);
+          earlier.write = merged(earlier.write, write);
+          earlier.eventIds.add(entry.event.id);
         }
       }
+    });
+    try {
+      await dropStalePaymentFacts({ client, fieldMap, pendings: [...pendings.values()] });
+      await settlePartials(pendings, outcomes);
+    } catch (error) {
+      // Salesforce could not be asked: nothing is written, and the batch comes back.
+      outcomes.fail(
+        entries.map((e) => e.event.id),
+        error,
+      );
+      return outcomes.toMap();
     }
     const failures = await upsert([...pendings.values()], outcomes);
     await recover(failures, outcomes);
+    const usage = client.apiUsage();
+    if (usage) logger.info('Salesforce API usage', { used: usage.used, limit: usage.limit });
     return outcomes.toMap();
   }
 

@@ -94,6 +94,30 @@ describe('createBatchConsumer', () => {
     expect(await t.delivery(sameSecond.id)).toMatchObject({ status: 'SUCCEEDED' });
   });
 
+  it('fails older events of an object with its newest when the newest fails, so none is lost', async () => {
+    // Prepare
+    const t = await setup({
+      applyBatch: async (entries) =>
+        new Map<string, EntryOutcome>(
+          entries.map((e) => [e.event.id, { ok: false, error: new PermanentError('refused') }]),
+        ),
+    });
+    const invoiceId = `in_lost${Date.now()}`;
+    const older = invoiceEvent({ invoiceId, created: 1_700_000_100 });
+    const newest = invoiceEvent({ invoiceId, created: 1_700_000_200 });
+
+    // Act
+    await t.run(await t.enqueue([older, newest]));
+
+    // Assess
+    expect(await t.delivery(newest.id)).toMatchObject({ status: 'FAILED' });
+    expect(await t.delivery(older.id)).toMatchObject({
+      status: 'FAILED',
+      lastError: { message: 'refused' },
+    });
+    expect(await t.depth('dlq')).toBe(2);
+  });
+
   it('skips every event of an object whose applied version is newer', async () => {
     // Prepare
     const connectorLogic = succeeding();

@@ -33,9 +33,10 @@ function outcomeOnAccount(
   { eventType, eventCreated }: MapperInput,
 ): RecordWrite[] {
   const customerId = idOf(intent.customer);
+  // A succeeded intent has succeeded whatever event carried it: the connector may have read it
+  // again from Stripe after a `payment_failed` of the same second.
   const outcome =
-    OUTCOME_BY_EVENT[eventType] ??
-    (intent.status === 'succeeded' ? LAST_PAYMENT_STATUS.succeeded : undefined);
+    intent.status === 'succeeded' ? LAST_PAYMENT_STATUS.succeeded : OUTCOME_BY_EVENT[eventType];
   if (customerId === null || outcome === undefined) return [];
   const error = intent.last_payment_error;
   const succeeded = outcome === LAST_PAYMENT_STATUS.succeeded;

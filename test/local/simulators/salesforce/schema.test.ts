@@ -22,6 +22,7 @@ import {
   loadSalesforceSchema,
 } from '../../../../local/simulators/salesforce/schema.ts';
 import { startSalesforceSimulator } from '../../../../local/simulators/salesforce/server.ts';
+import { DEFAULT_FIELD_MAP } from '../../../../shared/connectors/salesforce/field-map.ts';
 import { connect, rejectionOf } from './support.ts';
 
 function filesUnder(dir: string): string[] {
@@ -132,7 +133,7 @@ describe('the SFDX metadata', () => {
     expect(summary('Stripe_Subscription__c')).toHaveLength(15);
   });
 
-  it('grants the integration permission set every custom field and object', () => {
+  it('grants the integration permission set every custom field, every standard field the connector writes, and every object', () => {
     // Prepare
     const schema = loadSalesforceSchema();
     const file = join(
@@ -167,7 +168,14 @@ describe('the SFDX metadata', () => {
         .filter((f) => f.custom)
         .map((f) => `${o.name}.${f.name}`),
     );
-    expect(granted).toEqual(custom.sort());
+    // Standard fields written by default, bar Name (required fields take no field permission).
+    const standard = [
+      ...Object.values(DEFAULT_FIELD_MAP.account.fields),
+      DEFAULT_FIELD_MAP.account.fields.description === null ? 'Description' : undefined,
+    ]
+      .filter((f): f is string => typeof f === 'string' && !f.endsWith('__c') && f !== 'Name')
+      .map((f) => `Account.${f}`);
+    expect(granted).toEqual([...custom, ...standard].sort());
     expect(objects).toEqual(Object.keys(schema.objects).sort());
   });
 });

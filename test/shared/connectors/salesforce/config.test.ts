@@ -6,16 +6,18 @@ import {
 } from '../../../../shared/connectors/salesforce/config.ts';
 
 describe('parseSalesforceConfig', () => {
-  it('defaults to the production login URL and API version 62.0 with client credentials', () => {
+  it('signs in with client credentials at the org’s My Domain, API version 62.0 by default', () => {
     // Act
     const config = parseSalesforceConfig({
+      SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
       SALESFORCE_CLIENT_ID: 'key',
       SALESFORCE_CLIENT_SECRET: 'secret',
     });
 
     // Assess
     expect(config).toEqual({
-      loginUrl: 'https://login.salesforce.com',
+      loginUrl: 'https://acme.my.salesforce.com',
+      jwtAudience: 'https://login.salesforce.com',
       apiVersion: '62.0',
       credentials: {
         kind: 'env',
@@ -36,6 +38,7 @@ describe('parseSalesforceConfig', () => {
 
     // Assess
     expect(config.loginUrl).toBe('https://test.salesforce.com');
+    expect(config.jwtAudience).toBe('https://test.salesforce.com');
     expect(config.credentials).toEqual({
       kind: 'env',
       credentials: {
@@ -45,6 +48,30 @@ describe('parseSalesforceConfig', () => {
         privateKey: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
       },
     });
+  });
+
+  it.each([
+    ['https://acme.my.salesforce.com', 'https://login.salesforce.com'],
+    ['https://acme--uat.sandbox.my.salesforce.com', 'https://test.salesforce.com'],
+    ['http://127.0.0.1:12112', 'http://127.0.0.1:12112'],
+  ])('gives the JWT bearer flow the audience Salesforce expects for %s', (login, audience) => {
+    // Act
+    const config = parseSalesforceConfig({
+      SALESFORCE_LOGIN_URL: login,
+      SALESFORCE_CLIENT_ID: 'key',
+      SALESFORCE_USERNAME: 'integration@example.com',
+      SALESFORCE_PRIVATE_KEY: 'pem',
+    });
+
+    // Assess
+    expect(config.jwtAudience).toBe(audience);
+  });
+
+  it('refuses the client credentials flow at login.salesforce.com, naming My Domain', () => {
+    // Act & Assess
+    expect(() =>
+      parseSalesforceConfig({ SALESFORCE_CLIENT_ID: 'key', SALESFORCE_CLIENT_SECRET: 'secret' }),
+    ).toThrow(/client credentials flow signs in at the org's own My Domain/);
   });
 
   it('reads credentials from Secrets Manager when only the secret ARN is set', () => {
@@ -62,7 +89,12 @@ describe('parseSalesforceConfig', () => {
     [{}, /Neither SALESFORCE_CLIENT_ID nor SALESFORCE_SECRET_ARN is set/],
     [{ SALESFORCE_CLIENT_ID: 'key' }, /Neither SALESFORCE_CLIENT_SECRET nor SALESFORCE_USERNAME/],
     [
-      { SALESFORCE_CLIENT_ID: 'k', SALESFORCE_CLIENT_SECRET: 's', SALESFORCE_API_VERSION: '58.0' },
+      {
+        SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+        SALESFORCE_CLIENT_ID: 'k',
+        SALESFORCE_CLIENT_SECRET: 's',
+        SALESFORCE_API_VERSION: '58.0',
+      },
       /SALESFORCE_API_VERSION is "58.0".*62\.0 or newer/,
     ],
     [

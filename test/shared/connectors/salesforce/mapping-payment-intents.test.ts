@@ -196,3 +196,21 @@ describe('payment_intent → Stripe_Payment__c and the Account’s last payment'
     expect(payment?.values.stripeLink).toBe(`https://dashboard.stripe.com/payments/${paid.id}`);
   });
 });
+
+describe('a PaymentIntent read again after its failure event', () => {
+  it('reports the success Stripe holds now, not the failure the event was about', () => {
+    // Act
+    const writes = writesFor({
+      eventType: 'payment_intent.payment_failed',
+      object: intent({ status: 'succeeded' }) as unknown as MappableObject,
+      options: TEST,
+      eventCreated: 1_767_225_700,
+    });
+
+    // Assess
+    expect(writes.find((w) => w.kind === 'account')?.values).toMatchObject({
+      lastPaymentStatus: 'succeeded',
+      lastPaymentError: null,
+    });
+  });
+});

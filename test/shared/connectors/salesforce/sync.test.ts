@@ -150,7 +150,7 @@ describe('createSalesforceConnector', () => {
     sf.org.faults.clear();
   });
 
-  it('waits 15 minutes when the org’s daily API limit is spent', async () => {
+  it('waits an hour when the org’s daily API limit is spent', async () => {
     // Prepare
     const { events } = await subscriber('Annie Easley');
     const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
@@ -166,7 +166,7 @@ describe('createSalesforceConnector', () => {
     const [outcome] = [...outcomes.values()];
     const error = outcome && !outcome.ok ? outcome.error : undefined;
     expect(error).toBeInstanceOf(RetryableError);
-    expect((error as RetryableError).retryAfterMs).toBe(15 * 60 * 1000);
+    expect((error as RetryableError).retryAfterMs).toBe(60 * 60 * 1000);
     expect((error as Error).message).toMatch(/API limit/);
   });
 
@@ -252,5 +252,110 @@ describe('createSalesforceConnector', () => {
     ).toMatchObject({
       Amount_Refunded__c: 1_000,
     });
+  });
+
+  it('retries when Salesforce answers 500 UNKNOWN_EXCEPTION', async () => {
+    // Prepare
+    const { events } = await subscriber('Joan Clarke');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    sf.org.faults.inject({ kind: 'UNKNOWN_EXCEPTION', callKind: 'collections' });
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events.slice(0, 1)));
+
+    // Assess
+    const [outcome] = [...outcomes.values()];
+    expect(outcome && !outcome.ok && outcome.error).toBeInstanceOf(RetryableError);
+  });
+
+  it('writes more than 200 records of a kind in calls of 200', async () => {
+    // Prepare
+    const from = s.sim.world.allEvents().length;
+    for (let i = 0; i < 205; i++) await s.stripe.customers.create({ name: `Bulk ${i}` });
+    const events = eventsSince(s.sim, from);
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const callsBefore = collectionCalls();
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(events));
+
+    // Assess
+    expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
+    expect(collectionCalls() - callsBefore).toBe(2);
+    expect(
+      sf.org.org.records('Account').filter((a) => String(a.Name).startsWith('Bulk ')),
+    ).toHaveLength(205);
+  });
+
+  it('keeps the Account’s later payment when an earlier failure arrives late', async () => {
+    // Prepare
+    const { customer, events } = await subscriber('Sophie Wilson');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    await logic.applyBatch(entriesOf(events));
+    const paid = events.find((e) => e.type === 'payment_intent.succeeded') as StripeEvent;
+    const pi = paid.data.object as unknown as { id: string; amount: number };
+    const lateFailure = {
+      ...paid,
+      id: 'evt_late_failure',
+      type: 'payment_intent.payment_failed',
+      created: paid.created - 3_600,
+      data: {
+        object: {
+          ...paid.data.object,
+          id: 'pi_earlier_attempt',
+          status: 'requires_payment_method',
+          created: paid.created - 3_600,
+          last_payment_error: { code: 'card_declined', message: 'Your card was declined.' },
+        },
+      },
+    } as StripeEvent;
+
+    // Act
+    await logic.applyBatch(entriesOf([lateFailure]));
+
+    // Assess
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toMatchObject({
+      Stripe_Last_Payment_Status__c: 'succeeded',
+      Stripe_Last_Payment_Amount__c: pi.amount,
+    });
+  });
+
+  it('does not create a record from facts alone: a deleted draft Salesforce never had', async () => {
+    // Prepare
+    const customer = await cardCustomer(s.stripe, { name: 'Draft Only' });
+    const draft = await s.stripe.invoices.create({ customer: customer.id, auto_advance: false });
+    const from = s.sim.world.allEvents().length;
+    await s.stripe.invoices.del(draft.id);
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(eventsSince(s.sim, from)));
+
+    // Assess
+    expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
+    expect(record('Stripe_Invoice__c', 'Stripe_Invoice_Id__c', draft.id)).toBeUndefined();
+  });
+
+  it('names only the event’s own records in trace when parents had to be written for it', async () => {
+    // Prepare
+    const first = await subscriber('Ida Rhodes');
+    const second = await subscriber('Erna Hoover');
+    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const created = [first, second].map(
+      (x) => x.events.find((e) => e.type === 'customer.subscription.created') as StripeEvent,
+    );
+
+    // Act
+    const outcomes = await logic.applyBatch(entriesOf(created));
+
+    // Assess
+    for (const [index, event] of created.entries()) {
+      const subscription = [first, second][index]?.subscription.id ?? '';
+      const stored = record('Stripe_Subscription__c', 'Stripe_Subscription_Id__c', subscription);
+      expect(outcomes.get(event.id)).toEqual({
+        ok: true,
+        targetIds: { Stripe_Subscription__c: stored?.Id },
+      });
+    }
   });
 });
