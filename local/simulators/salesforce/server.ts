@@ -5,8 +5,10 @@
  * daily limit (`Sforce-Limit-Info`), may be failed on demand (`faults`), and is counted for tests
  * and benchmarks (`org.calls`). `npm start` runs it with no configuration.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_SALESFORCE_SIMULATOR_PORT } from '../../../shared/config.ts';
 import { CALL_KINDS, type CallKind } from './calls.ts';
 import { controlApi } from './control.ts';
 import {
@@ -40,9 +42,9 @@ export {
   type SalesforceSchema,
 } from './schema.ts';
 export type { StoredRecord, StoredValue } from './store.ts';
-
 /** The simulator's port when none is given (the Stripe simulator's 12111, plus one). */
-export const DEFAULT_SALESFORCE_SIMULATOR_PORT = 12_112;
+export { DEFAULT_SALESFORCE_SIMULATOR_PORT };
+
 /** The connected app's consumer key the simulator accepts by default. */
 export const DEFAULT_SALESFORCE_CLIENT_ID = 'switchyard-local';
 /** The connected app's consumer secret the simulator accepts by default. */

@@ -6,6 +6,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../../../local/simulators/salesforce/faults.ts';
+import { ApiLimits } from '../../../../local/simulators/salesforce/limits.ts';
 import { apiPath, call, connect, rejectionOf, useSalesforceSimulator } from './support.ts';
 
 const t = useSalesforceSimulator({ dailyApiLimit: 1_000 });
@@ -209,5 +210,25 @@ describe('control surface and counters', () => {
       'GET 200',
       'GET 200',
     ]);
+  });
+});
+
+describe('ApiLimits', () => {
+  it('starts a new day’s count a day after the count began', () => {
+    // Prepare
+    let now = 0;
+    const limits = new ApiLimits(2, () => now);
+    limits.consume();
+    limits.consume();
+
+    // Act
+    const spent = limits.consume();
+    now = 24 * 60 * 60 * 1000;
+    const nextDay = limits.consume();
+
+    // Assess
+    expect(spent).toBe(false);
+    expect(nextDay).toBe(true);
+    expect(limits.header()).toBe('api-usage=1/2');
   });
 });
