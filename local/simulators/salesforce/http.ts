@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { readBoundedBody } from '../serve.ts';
 import { ERROR_CODES, jsonParserError, SalesforceApiError } from './errors.ts';
 
 /** The largest body the simulator reads. */
@@ -21,19 +22,7 @@ function tooLarge(): SalesforceApiError {
 
 /** The request body as text; past the limit a 413 (the rest is read and dropped). */
 export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'));
-      else reject(tooLarge());
-    });
-    req.on('error', reject);
-  });
+  return readBoundedBody(req, { maxBytes: MAX_BODY_BYTES, tooLarge });
 }
 
 /** The token of `Authorization: Bearer …` (or OAuth …), if the call has one. */

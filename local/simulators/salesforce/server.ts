@@ -6,9 +6,9 @@
  * and benchmarks (`org.calls`). `npm start` runs it with no configuration.
  */
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_SALESFORCE_SIMULATOR_PORT } from '../../../shared/config.ts';
+import { listen } from '../serve.ts';
 import { CALL_KINDS, type CallKind } from './calls.ts';
 import { controlApi } from './control.ts';
 import {
@@ -203,32 +203,17 @@ export async function startSalesforceSimulator(
     });
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const { server, url, port } = await listen({
+    port: options.port ?? DEFAULT_SALESFORCE_SIMULATOR_PORT,
+    host: options.host,
+    handle,
+    onClientError: answerClientError,
+    onFailure: (req, error) =>
       log({
         level: 'error',
         message: `Answering ${req.method} ${req.url} failed: ${String(error)}`,
-      });
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+      }),
   });
-  server.keepAliveTimeout = 5_000;
-  server.on('clientError', answerClientError);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(
-      options.port ?? DEFAULT_SALESFORCE_SIMULATOR_PORT,
-      options.host ?? '127.0.0.1',
-      () => {
-        server.off('error', reject);
-        resolve();
-      },
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  const host =
-    options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   sim.baseUrl = url;
   return {
     url,

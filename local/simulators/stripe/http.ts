@@ -5,34 +5,21 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { readBoundedBody } from '../serve.ts';
 import { STRIPE_ERROR_TYPES, StripeApiError } from './errors.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The request body as text; past 1 MiB a 413 (the rest is read and dropped). */
 export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is read and dropped, so the client still gets its 413.
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size <= MAX_BODY_BYTES) {
-        resolve(Buffer.concat(chunks).toString('utf8'));
-        return;
-      }
-      reject(
-        new StripeApiError({
-          status: 413,
-          type: STRIPE_ERROR_TYPES.invalidRequest,
-          message: 'Request body is too large.',
-        }),
-      );
-    });
-    req.on('error', reject);
+  return readBoundedBody(req, {
+    maxBytes: MAX_BODY_BYTES,
+    tooLarge: () =>
+      new StripeApiError({
+        status: 413,
+        type: STRIPE_ERROR_TYPES.invalidRequest,
+        message: 'Request body is too large.',
+      }),
   });
 }
 

@@ -4,10 +4,10 @@
  * (`idempotency.ts`), `expand[]`, Stripe's error bodies, a switchable rate limit, and a small
  * control API under `/_simulator/` for tests and scenarios (`control.ts`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_STRIPE_SIMULATOR_PORT } from '../../../shared/config.ts';
 import { STRIPE_API_VERSION } from '../../../shared/events/api-version.ts';
+import { listen } from '../serve.ts';
 import { controlApi } from './control.ts';
 import { unrecognizedUrl } from './errors.ts';
 import { applyExpand } from './expand.ts';
@@ -201,27 +201,14 @@ export async function startStripeSimulator(
     return match;
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+  const { server, url, port } = await listen({
+    port: options.port ?? DEFAULT_STRIPE_SIMULATOR_PORT,
+    host: options.host,
+    handle,
+    onClientError: answerClientError,
   });
-  server.keepAliveTimeout = 5_000;
-  server.on('clientError', answerClientError);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(
-      options.port ?? DEFAULT_STRIPE_SIMULATOR_PORT,
-      options.host ?? '127.0.0.1',
-      () => {
-        server.off('error', reject);
-        resolve();
-      },
-    );
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     port,
     world,
     webhooks,
