@@ -2,26 +2,7 @@
  * Amounts as Stripe writes them in text (line descriptions, error messages): minor units turned
  * into the currency's major unit, with no decimals for zero-decimal currencies such as JPY.
  */
-
-/** Currencies whose amounts have no minor unit (https://docs.stripe.com/currencies#zero-decimal). */
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
+import { currencyExponent } from '../../../../shared/stripe/currencies.ts';
 
 const SYMBOLS: Record<string, string> = {
   usd: '$',
@@ -34,12 +15,13 @@ const SYMBOLS: Record<string, string> = {
 
 /** Whether `currency` has no minor unit (an amount of 500 JPY is ¥500, not ¥5.00). */
 export function isZeroDecimal(currency: string): boolean {
-  return ZERO_DECIMAL.has(currency.toLowerCase());
+  return currencyExponent(currency) === 0;
 }
 
 /** An amount in minor units as Stripe prints it (`$20.00`, `¥500`, `CHF 12.50`). */
 export function money(amount: number, currency: string): string {
   const code = currency.toLowerCase();
-  const value = isZeroDecimal(code) ? String(amount) : (amount / 100).toFixed(2);
+  const exponent = currencyExponent(code);
+  const value = (amount / 10 ** exponent).toFixed(exponent);
   return `${SYMBOLS[code] ?? `${code.toUpperCase()} `}${value}`;
 }

@@ -2,6 +2,8 @@
  * Small conversions from Stripe's representation to Salesforce's: timestamps, ids of expandable
  * references, dashboard links, text that must fit a field, and amounts for human-readable text.
  */
+
+import { currencyExponent } from '../../../stripe/currencies.ts';
 import type { MappingOptions, RecordKind } from './types.ts';
 
 /** Unix seconds as a Salesforce DateTime (`2026-01-01T00:00:00.000Z`); null stays null. */
@@ -50,34 +52,6 @@ export function dashboardLink(kind: RecordKind, stripeId: string, options: Mappi
 export function fitText(text: string | null | undefined, maxLength: number): string | null {
   if (text === null || text === undefined || text === '') return null;
   return text.length <= maxLength ? text : `${text.slice(0, maxLength - 1)}…`;
-}
-
-// Stripe's zero- and three-decimal currencies (docs.stripe.com/currencies); all others have two.
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
-const THREE_DECIMAL = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-
-/** Decimal places of a currency's minor unit in Stripe amounts. */
-export function currencyExponent(currency: string): number {
-  const code = currency.toLowerCase();
-  if (ZERO_DECIMAL.has(code)) return 0;
-  return THREE_DECIMAL.has(code) ? 3 : 2;
 }
 
 /** An amount in minor units as major units for people: 2000 usd → `20.00`, 500 jpy → `500`. */
