@@ -12,7 +12,7 @@ import type Stripe from 'stripe';
 import { isDeclaredApiVersion } from '../../events/api-version.ts';
 import type { BatchConnectorLogic, BatchEntry, EntryOutcome } from '../../queue/batch.ts';
 import { mapLimit } from '../../queue/batch-units.ts';
-import { MAX_COLLECTION_RECORDS, type RecordError, type SalesforceClient } from './client.ts';
+import { MAX_COLLECTION_RECORDS, type SalesforceClient } from './client.ts';
 import { type FieldMap, toSalesforceRecord } from './field-map.ts';
 import {
   type MappableObject,
@@ -38,8 +38,17 @@ export interface SalesforceConnectorOptions {
 /** Stripe reads in flight at once while a batch is mapped (Stripe allows 100 a second). */
 const STRIPE_READS = 8;
 
-const isMissingParent = (errors: readonly RecordError[]) =>
-  errors.some((e) => /foreign key external id/i.test(e.message));
+/**
+ * Whether a refused record may only lack its parent. Salesforce says so in English as
+ * INVALID_FIELD "Foreign key external ID: … not found"; as its messages follow the user's
+ * language, any INVALID_FIELD of a record with parents counts (a wrong field fails again after).
+ */
+const isMissingParent = (failure: RecordFailure) =>
+  failure.errors.some(
+    (e) =>
+      /foreign key external id/i.test(e.message) ||
+      (e.statusCode === 'INVALID_FIELD' && parentsOf(failure.pending.write).length > 0),
+  );
 const isMissingSelf = (failure: RecordFailure) =>
   !failure.pending.write.complete &&
   failure.errors.some((e) => e.statusCode === 'REQUIRED_FIELD_MISSING');
@@ -122,7 +131,7 @@ export function createSalesforceConnector(
         failure.pending.eventIds,
         recordError({ object: fieldMap[failure.pending.write.kind].object, failure }),
       );
-    const recoverable = failures.filter((f) => isMissingParent(f.errors) || isMissingSelf(f));
+    const recoverable = failures.filter((f) => isMissingParent(f) || isMissingSelf(f));
     for (const failure of failures) if (!recoverable.includes(failure)) fail(failure);
     if (recoverable.length === 0) return;
 
