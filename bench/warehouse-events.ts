@@ -36,17 +36,29 @@ function templates() {
   };
 }
 
+/** The benchmark's events, and the customer story (0, 1, 2 …) each belongs to. */
+export interface BenchStories {
+  events: StripeEvent[];
+  /** Event id → the index of its customer story. */
+  storyOf: ReadonlyMap<string, number>;
+}
+
 /**
  * Customer stories in time order: sign-up (customer, subscription of one or two items, first
  * invoice with its payment), later a customer update; every fifth a renewal a month on, every
- * tenth a partial refund with a credit note. Events of one object never share a second.
+ * tenth a partial refund with a credit note. Stories vary with periods 2 (items), 3 (an extra
+ * line), 5 and 10. Events of one object never share a second.
  */
-export function buildBenchEvents(total: number): StripeEvent[] {
+export function buildBenchStories(total: number): BenchStories {
   const t = templates();
   const events: StripeEvent[] = [];
-  const emit = (type: string, object: Obj, created: number) =>
+  const storyOf = new Map<string, number>();
+  let story = 0;
+  const emit = (type: string, object: Obj, created: number) => {
+    const id = `evt_bench${events.length}`;
+    storyOf.set(id, story);
     events.push({
-      id: `evt_bench${events.length}`,
+      id,
       object: 'event',
       api_version: STRIPE_API_VERSION,
       created,
@@ -56,7 +68,9 @@ export function buildBenchEvents(total: number): StripeEvent[] {
       type,
       data: { object: object as StripeEvent['data']['object'] },
     });
+  };
   for (let k = 0; events.length < total; k++) {
+    story = k;
     const s = 1_767_225_600 + k * 13;
     const cus = `cus_b${k}`;
     const sub = `sub_b${k}`;
@@ -202,7 +216,12 @@ export function buildBenchEvents(total: number): StripeEvent[] {
       emit('refund.updated', refund('succeeded'), s + 5 * DAY + 2);
     }
   }
-  return events.sort((a, b) => a.created - b.created).slice(0, total);
+  return { events: events.sort((a, b) => a.created - b.created).slice(0, total), storyOf };
+}
+
+/** The benchmark's events in time order (see {@link buildBenchStories}). */
+export function buildBenchEvents(total: number): StripeEvent[] {
+  return buildBenchStories(total).events;
 }
 
 const TABLE_OF: Record<string, string> = {

@@ -17,6 +17,8 @@ export interface RuntimeInfo {
    */
   env: Record<string, string>;
   dynamodbPid: number | undefined;
+  /** The embedded PostgreSQL of the warehouse simulator, when the hub runs one. */
+  postgresPid?: number;
   /** The Stripe simulator the hub started; absent when the hub calls real Stripe. */
   stripeSimulatorUrl?: string;
 }

@@ -52,6 +52,8 @@ export interface Vendors {
   redshift: RedshiftDataSimulator | undefined;
   /** Where the warehouse simulator's PostgreSQL is, for `psql` and the README's queries. */
   postgresUrl: string | undefined;
+  /** The embedded PostgreSQL's process, when the hub started one. */
+  postgresPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startVendors(options: {
   let salesforce: SalesforceSimulator | undefined;
   let redshift: RedshiftDataSimulator | undefined;
   let postgresUrl: string | undefined;
+  let postgresPid: number | undefined;
   try {
     if (options.salesforce !== undefined && 'simulator' in options.salesforce) {
       const { port, dailyApiLimit } = options.salesforce.simulator;
@@ -112,6 +115,7 @@ export async function startVendors(options: {
             await rm(dataDir, { recursive: true, force: true });
         });
         postgresUrl = embedded.connectionString;
+        postgresPid = embedded.pid;
       }
       redshift = await startRedshiftDataSimulator({
         port,
@@ -134,7 +138,7 @@ export async function startVendors(options: {
     } else if (options.warehouse !== undefined) {
       Object.assign(env, defined(options.warehouse.env));
     }
-    return { env, simulated, salesforce, redshift, postgresUrl, stop };
+    return { env, simulated, salesforce, redshift, postgresUrl, postgresPid, stop };
   } catch (error) {
     await stop();
     throw error;

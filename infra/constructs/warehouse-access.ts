@@ -19,13 +19,12 @@ export const DATA_API_SUBMIT = [
 
 /**
  * Following a statement: these actions take no resource, so they are allowed on "*" for the
- * caller's own statements only (AWS's documented `statement-owner-iam-userid` condition).
+ * caller's own statements only (AWS's documented `statement-owner-iam-userid` condition). Only
+ * what the client calls (shared/connectors/warehouse/client.ts): it never cancels or lists.
  */
 export const DATA_API_FOLLOW = [
   'redshift-data:DescribeStatement',
   'redshift-data:GetStatementResult',
-  'redshift-data:CancelStatement',
-  'redshift-data:ListStatements',
 ] as const;
 
 /** The condition that limits {@link DATA_API_FOLLOW} to statements the caller submitted. */
@@ -34,6 +33,12 @@ export const OWN_STATEMENTS = {
   StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' },
 } as const;
 
+/**
+ * The ARN SQL is submitted to. A workgroup given by name has an ARN ending in its id, unknown at
+ * synthesis, and IAM has no condition key for a workgroup's name: the grant then covers every
+ * workgroup of the account and region (docs/warehouse.md says so, and how to narrow it: give
+ * `warehouseWorkgroup` the workgroup's ARN).
+ */
 function targetArn(stack: Stack, target: WarehouseTarget): string {
   if (target.kind === 'provisioned') {
     return stack.formatArn({
@@ -129,7 +134,7 @@ export function grantWarehouseAccess(
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'DescribeStatement, GetStatementResult, CancelStatement and ListStatements support no resource type; the statement limits them to statements this role submitted (redshift-data:statement-owner-iam-userid equals the aws:userid of the caller), as the Redshift Data API documentation recommends.',
+      'DescribeStatement and GetStatementResult support no resource type; the statement limits them to statements this role submitted (redshift-data:statement-owner-iam-userid equals the aws:userid of the caller), as the Redshift Data API documentation recommends.',
   });
   if (settings.target.kind === 'serverless' && settings.target.workgroupArn === undefined) {
     Validations.of(policy).acknowledge({

@@ -4,7 +4,7 @@
  * batch as NDJSON in a private bucket, and has Redshift COPY it through a role Redshift assumes;
  * a custom resource runs the schema migrations before the function starts.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -124,8 +124,12 @@ export class WarehouseConnector extends Construct {
     if (this.settings.target.kind === 'serverless') {
       principals.push(new iam.ServicePrincipal('redshift-serverless.amazonaws.com'));
     }
+    // Only Redshift acting for this account may assume it (confused-deputy guard).
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
     const role = new iam.Role(this, 'CopyRole', {
-      assumedBy: new iam.CompositePrincipal(...principals),
+      assumedBy: new iam.CompositePrincipal(
+        ...principals.map((p) => p.withConditions(fromThisAccount)),
+      ),
       description: 'Assumed by Redshift for COPY: reads the staged warehouse batches, nothing else',
     });
     role.addToPrincipalPolicy(

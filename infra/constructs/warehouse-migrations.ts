@@ -10,7 +10,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { MIGRATIONS, type Migration } from '../../shared/connectors/warehouse/migrations.ts';
+import {
+  MIGRATION_TIMEOUT_SECONDS,
+  MIGRATIONS,
+  type Migration,
+} from '../../shared/connectors/warehouse/migrations.ts';
 import { acknowledgeWildcard } from './grants.ts';
 import { functionEntry, HubFunction } from './hub-function.ts';
 import { grantWarehouseAccess } from './warehouse-access.ts';
@@ -38,8 +42,10 @@ export interface WarehouseMigrationsProps {
 
 /**
  * Runs the migrations on create and whenever a property changes: a new or edited migration
- * (version, digest), another database, schema or target. `migrate` is idempotent, so running it
- * again on an unchanged schema is harmless; the deploy fails if it fails.
+ * (version, digest), another database, schema, target or connector role. Running `migrate` again
+ * on an unchanged schema does nothing (its bookkeeping table says what is applied); the deploy
+ * fails if it fails. With IAM sign-in the function then grants the connector's database user
+ * (`IAMR:<consumerRoleName>`) what loading needs, since the tables belong to the migrations' user.
  */
 export class WarehouseMigrations extends Construct {
   readonly function: HubFunction;
@@ -53,7 +59,7 @@ export class WarehouseMigrations extends Construct {
       serviceName: 'warehouse-migrate',
       description: 'Brings the warehouse schema up to date during a deploy',
       // DDL waits on Redshift's locks; a custom resource handler may take Lambda's 15 minutes.
-      timeout: Duration.minutes(14),
+      timeout: Duration.seconds(MIGRATION_TIMEOUT_SECONDS),
       environment: props.environment,
     });
     grantWarehouseAccess(this.function, {

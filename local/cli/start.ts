@@ -72,8 +72,9 @@ function runUntilSignal(hub: Hub, dataDir: string): Promise<void> {
     };
     const onSignal = (signal: string) => {
       if (!stopping) return stop(signal);
-      // A second Ctrl-C: stop now, but not without DynamoDB Local, which runs detached.
+      // A second Ctrl-C: stop now, but not without the servers that would outlive the hub.
       if (hub.dynamodbPid !== undefined) process.kill(hub.dynamodbPid, 'SIGKILL');
+      if (hub.vendors.postgresPid !== undefined) process.kill(hub.vendors.postgresPid, 'SIGINT');
       removeRuntime(dataDir);
       process.exit(130);
     };
@@ -95,6 +96,11 @@ export async function start(args: string[], env: Env): Promise<number> {
   if (previous?.dynamodbPid !== undefined && isOurProcess(previous.dynamodbPid, DYNAMODB_MARKER)) {
     // Left behind by a hub that was killed without a chance to clean up.
     process.kill(previous.dynamodbPid, 'SIGKILL');
+  }
+  if (previous?.postgresPid !== undefined && isOurProcess(previous.postgresPid, dataDir)) {
+    // Its PostgreSQL too (SIGINT: PostgreSQL's fast shutdown, which keeps the data consistent).
+    process.kill(previous.postgresPid, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 1_000));
   }
   if (args.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -145,6 +151,7 @@ export async function start(args: string[], env: Env): Promise<number> {
     webhookUrl: hub.webhookUrl,
     env: runtimeEnv(hub.env, { simulated: hub.simulatedEnv }),
     dynamodbPid: hub.dynamodbPid,
+    ...(hub.vendors.postgresPid === undefined ? {} : { postgresPid: hub.vendors.postgresPid }),
     ...(hub.stripe?.kind === 'simulator' ? { stripeSimulatorUrl: hub.stripe.url } : {}),
   });
 

@@ -96,6 +96,9 @@ describe.each(Object.keys(roles) as (keyof typeof roles)[])('%s on the Data API'
         Condition: OWN_STATEMENTS,
       }),
     ]);
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    expect(actions).not.toContain('redshift-data:CancelStatement');
+    expect(actions).not.toContain('redshift-data:ListStatements');
     expect(OWN_STATEMENTS.StringEquals['redshift-data:statement-owner-iam-userid']).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the IAM policy variable itself.
       '${aws:userid}',
@@ -174,15 +177,19 @@ describe('staging', () => {
     });
   });
 
-  it('has a COPY role only Redshift assumes, which lists and reads the staging prefix only', () => {
+  it('has a COPY role only Redshift assumes for this account, which lists and reads the staging prefix only', () => {
     const role = template.findResources('AWS::IAM::Role')[logicalId(warehouse.copyRole)];
-    const principals = role?.Properties.AssumeRolePolicyDocument.Statement.map(
-      (s: { Principal: { Service: string } }) => s.Principal.Service,
-    );
-    expect(principals.sort()).toEqual([
+    const trust: { Principal: { Service: string }; Condition: unknown }[] =
+      role?.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust.map((s) => s.Principal.Service).sort()).toEqual([
       'redshift-serverless.amazonaws.com',
       'redshift.amazonaws.com',
     ]);
+    for (const statement of trust) {
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      });
+    }
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
     expect(copyStatements).toEqual([
       expect.objectContaining({

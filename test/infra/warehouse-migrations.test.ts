@@ -9,8 +9,12 @@ import {
   migrationsVersion,
 } from '../../infra/constructs/warehouse-migrations.ts';
 import { parseWarehouseConfig, WAREHOUSE_ENV } from '../../shared/connectors/warehouse/config.ts';
-import { MIGRATIONS } from '../../shared/connectors/warehouse/migrations.ts';
-import { asArray, environmentOf, logicalId, resolvedEnv, synthHub } from './support.ts';
+import { consumerUser } from '../../shared/connectors/warehouse/migrate-resource.ts';
+import {
+  MIGRATION_TIMEOUT_SECONDS,
+  MIGRATIONS,
+} from '../../shared/connectors/warehouse/migrations.ts';
+import { asArray, environmentOf, logicalId, ref, resolvedEnv, synthHub } from './support.ts';
 
 const { stack, template } = synthHub({ warehouse: { workgroup: 'analytics' } });
 const warehouse = stack.connectors.warehouse;
@@ -31,6 +35,15 @@ describe('migrations', () => {
     });
     const fn = template.findResources('AWS::Lambda::Function')[logicalId(migrate.function)];
     expect(fn?.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe('warehouse-migrate');
+    expect(fn?.Properties.Timeout).toBe(MIGRATION_TIMEOUT_SECONDS);
+  });
+
+  it("name the connector's role, whose database user the migrations grant loading to", () => {
+    expect(resource[0]?.Properties.consumerRoleName).toEqual(ref(warehouse.consumer.role));
+    // With IAM sign-in the connector signs in as IAMR:<that role>, not as the tables' owner.
+    expect(consumerUser({ kind: 'serverless', workgroupName: 'analytics' }, 'ConsumerRole')).toBe(
+      'IAMR:ConsumerRole',
+    );
   });
 
   it('run again when a migration is added or edited', () => {

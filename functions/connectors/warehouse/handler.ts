@@ -1,6 +1,6 @@
 /**
- * Lambda entry point of the warehouse connector. All logic lives in shared/connectors/warehouse.
- * (Placeholder written by the infra helper so the stack synthesizes; the lead owns this file.)
+ * Lambda entry point of the warehouse connector: the batch consumer on the warehouse queue, with
+ * the loader's logic. All logic lives in shared/connectors/warehouse (build.ts wires it).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';

@@ -16,8 +16,21 @@ export interface EmbeddedPostgresServer {
   /** `postgres://postgres:…@127.0.0.1:<port>/postgres` */
   connectionString: string;
   port: number;
+  /**
+   * The server's process, from its `postmaster.pid`: what `npm start` kills on a forced stop, so
+   * no server outlives the hub and holds its data folder.
+   */
+  pid: number | undefined;
   /** Shuts the server down and waits until its process has exited. */
   stop(): Promise<void>;
+}
+
+/** The pid in a data folder's `postmaster.pid`, if there is one. */
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const lock = join(dataDir, 'postmaster.pid');
+  if (!existsSync(lock)) return undefined;
+  const pid = Number((await readFile(lock, 'utf8')).split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** Removes a `postmaster.pid` left by a server that no longer runs (a crash, a kill -9). */
@@ -109,6 +122,7 @@ export async function startEmbeddedPostgres(options: {
   return {
     connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
+    pid: await postmasterPid(options.dataDir),
     stop: () => server.stop(),
   };
 }

@@ -31,6 +31,11 @@ const REWORDED: Record<string, (error: DatabaseError) => string> = {
       ? 'ERROR: Found multiple matches to update the same tuple.'
       : `ERROR: ${error.message}`,
   '57014': () => "ERROR: Query cancelled on user's request",
+  // Redshift has users where PostgreSQL has roles.
+  '42704': (error) =>
+    `ERROR: ${error.message.replace(/^role (".*") does not exist$/, 'user $1 does not exist')}`,
+  '42710': (error) =>
+    `ERROR: ${error.message.replace(/^role (".*") already exists$/, 'user $1 already exists')}`,
   '25P02': () =>
     'ERROR: current transaction is aborted, commands ignored until end of transaction block',
 };

@@ -105,11 +105,12 @@ export async function startRedshiftDataSimulator(
   options: RedshiftDataSimulatorOptions,
 ): Promise<RedshiftDataSimulator> {
   const log = options.log ?? (() => undefined);
-  // Redshift's session defaults: UTC, ISO dates.
+  // Redshift's session defaults: UTC, ISO dates, and serializable isolation (so two batches
+  // that read and write the same tables at once fail one of them, as Redshift's 1023 does).
   const pool = new pg.Pool({
     connectionString: options.postgres.connectionString,
     max: 10,
-    options: '-c TimeZone=UTC -c DateStyle=ISO,MDY',
+    options: '-c TimeZone=UTC -c DateStyle=ISO,MDY -c default_transaction_isolation=serializable',
   });
   pool.on('error', (error) => log({ level: 'error', message: `PostgreSQL: ${error.message}` }));
   const catalog = new Catalog();

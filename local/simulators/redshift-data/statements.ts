@@ -1,7 +1,9 @@
 /**
  * The statements the simulator has been sent, their lifecycle (SUBMITTED → PICKED → STARTED →
  * FINISHED | FAILED | ABORTED), their cached results, and ClientToken replay (a token seen in the
- * last 8 hours answers the same statement without running it again).
+ * last 8 hours answers the same statement without running it again). Like the Data API, it
+ * forgets: a statement and its result after 24 hours, a token after 8, and the oldest ended
+ * statements beyond a count, so a long `npm start` does not grow without bound.
  */
 import { randomUUID } from 'node:crypto';
 import type { QueryResult } from './results.ts';
@@ -68,6 +70,12 @@ export interface StatementRecord extends Execution {
 /** Time a ClientToken is remembered (the Data API documents 8 hours). */
 export const CLIENT_TOKEN_RETENTION_MS = 8 * 60 * 60 * 1000;
 
+/** Time a statement and its result are kept (the Data API keeps results for 24 hours). */
+export const STATEMENT_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** Ended statements kept at most, whatever their age (their results are held in memory). */
+export const DEFAULT_MAX_STATEMENTS = 20_000;
+
 function execution(id: string, sql: string, now: Date): Execution {
   return {
     Id: id,
@@ -89,6 +97,33 @@ function execution(id: string, sql: string, now: Date): Execution {
 export class StatementStore {
   readonly #statements = new Map<string, StatementRecord>();
   readonly #tokens = new Map<string, { id: string; at: number }>();
+  readonly #now: () => number;
+  readonly #maxStatements: number;
+
+  /** `now` is the clock (tests pass their own); `maxStatements` caps the ended ones kept. */
+  constructor(options: { now?: () => number; maxStatements?: number } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#maxStatements = options.maxStatements ?? DEFAULT_MAX_STATEMENTS;
+  }
+
+  /**
+   * Forgets what has expired: statements (oldest first, in the order they were sent) older than
+   * 24 hours or beyond the cap (room is made for one more), once they have ended, and tokens
+   * older than 8 hours.
+   */
+  #sweep(now: number): void {
+    for (const [id, record] of this.#statements) {
+      const expired = now - record.CreatedAt.getTime() > STATEMENT_RETENTION_MS;
+      const over = this.#statements.size >= this.#maxStatements;
+      if (!expired && !over) break;
+      // A statement still running is passed over: its client is waiting for it.
+      if (isDone(record.Status)) this.#statements.delete(id);
+    }
+    for (const [token, seen] of this.#tokens) {
+      if (now - seen.at <= CLIENT_TOKEN_RETENTION_MS) break;
+      this.#tokens.delete(token);
+    }
+  }
 
   /** Creates a statement (`sqls` of one for ExecuteStatement). */
   create(options: {
@@ -98,7 +133,8 @@ export class StatementStore {
     statementName: string | undefined;
     parameters: { name: string; value: string }[] | undefined;
   }): StatementRecord {
-    const now = new Date();
+    const now = new Date(this.#now());
+    this.#sweep(now.getTime());
     const id = randomUUID();
     const subs = options.isBatch
       ? options.sqls.map((sql, k) => execution(`${id}:${k + 1}`, sql, now))
@@ -117,7 +153,7 @@ export class StatementStore {
   }
 
   /** The statement a ClientToken created in the last 8 hours. */
-  replay(token: string | undefined, now = Date.now()): StatementRecord | undefined {
+  replay(token: string | undefined, now = this.#now()): StatementRecord | undefined {
     if (token === undefined) return undefined;
     const seen = this.#tokens.get(token);
     if (!seen || now - seen.at > CLIENT_TOKEN_RETENTION_MS) return undefined;
@@ -126,7 +162,10 @@ export class StatementStore {
 
   /** Remembers the statement a ClientToken created. */
   remember(token: string | undefined, record: StatementRecord): void {
-    if (token !== undefined) this.#tokens.set(token, { id: record.Id, at: Date.now() });
+    if (token === undefined) return;
+    // Re-inserted, so the map stays in time order for the sweep.
+    this.#tokens.delete(token);
+    this.#tokens.set(token, { id: record.Id, at: this.#now() });
   }
 
   /** A statement by Id. */

@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { RetryableError } from '../../errors.ts';
 import type { WarehouseConfig, WarehouseTarget } from './config.ts';
-import { statementFailure, translateApiError } from './errors.ts';
+import { StatementTimeoutError, statementFailure, translateApiError } from './errors.ts';
+import { POLLING_DEFAULTS, type PollingOptions } from './polling.ts';
 
 /** A value of a result row, as the Data API types it. */
 export type CellValue = string | number | boolean | null;
@@ -27,25 +28,6 @@ export interface StatementResult {
   /** Rows returned or affected, when the API reports them. */
   resultRows: number | undefined;
 }
-
-/** How long to wait, and how often to ask, for a statement to end. */
-export interface PollingOptions {
-  /** The first wait between DescribeStatement calls; it grows by half each time. */
-  initialIntervalMs: number;
-  maxIntervalMs: number;
-  /** Past this, the call fails as retryable (the statement may still finish). */
-  timeoutMs: number;
-}
-
-/**
- * Short first waits (a small statement ends in milliseconds), and a timeout that leaves room
- * inside the connector's 60 s Lambda timeout.
- */
-export const POLLING_DEFAULTS: PollingOptions = {
-  initialIntervalMs: 10,
-  maxIntervalMs: 500,
-  timeoutMs: 45_000,
-};
 
 /** A statement the API says it created this long before we asked is another caller's (replay). */
 const REPLAY_AGE_MS = 5_000;
@@ -232,10 +214,12 @@ export class WarehouseClient {
       const status = described.Status;
       if (status === 'FINISHED' || status === 'FAILED' || status === 'ABORTED') return described;
       if (Date.now() + interval > deadline) {
-        throw new RetryableError(
-          `Redshift statement ${id} (to ${action}) had not ended after ${this.polling.timeoutMs} ms (status ${status ?? 'unknown'}); the batch will be tried again and will pick up its result.`,
-          { context: { connector: 'warehouse', statementId: id } },
-        );
+        throw new StatementTimeoutError({
+          statementId: id,
+          action,
+          waitedMs: this.polling.timeoutMs,
+          status: status ?? 'unknown',
+        });
       }
       await sleep(interval);
       interval = Math.min(this.polling.maxIntervalMs, Math.ceil(interval * 1.5));

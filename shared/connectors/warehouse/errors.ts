@@ -13,9 +13,10 @@ import {
 const CONNECTOR = 'warehouse';
 
 /**
- * A statement Redshift ran and failed for a reason of its own (a type mismatch, a COPY that could
- * not read its file, a missing table). It carries Redshift's message. The loader tries the batch
- * once more, in case the cause was passing, then fails its events permanently with this message.
+ * A statement Redshift ran and failed for a reason that recurs on every try (a type mismatch, a
+ * missing relation or column, a syntax error, NULL into NOT NULL, a value too long, a COPY whose
+ * file holds a bad value). It carries Redshift's message. The loader tries the batch once more,
+ * in case the data changed under it, then fails its events permanently with this message.
  */
 export class WarehouseStatementError extends PermanentError {
   /** The Data API's id of the failed statement (`uuid` or `uuid:n` inside a batch). */
@@ -33,11 +34,28 @@ export class WarehouseStatementError extends PermanentError {
 }
 
 /**
+ * A statement that had not ended when the client stopped waiting: it may still finish (or have
+ * finished). The batch is retried, and the files it was loading from are left for the staging
+ * bucket's lifecycle rule, since the statement may still read them.
+ */
+export class StatementTimeoutError extends RetryableError {
+  readonly statementId: string;
+
+  constructor(options: { statementId: string; action: string; waitedMs: number; status: string }) {
+    super(
+      `Redshift statement ${options.statementId} (to ${options.action}) had not ended after ${options.waitedMs} ms (status ${options.status}); the batch will be tried again and will pick up its result.`,
+      { context: { connector: CONNECTOR, statementId: options.statementId } },
+    );
+    this.statementId = options.statementId;
+  }
+}
+
+/**
  * Redshift's error text for a transaction that lost to a concurrent one or waited too long for a
  * lock: the same SQL succeeds when tried again later. `1023` is Redshift's serializable isolation
  * violation; the rest are PostgreSQL's wording, which Redshift shares.
  */
-const RETRYABLE_STATEMENT_TEXT = [
+const CONFLICT_TEXT = [
   /\b1023\b/,
   /serializable isolation violation/i,
   /could not serialize/i,
@@ -48,9 +66,38 @@ const RETRYABLE_STATEMENT_TEXT = [
   /concurrent (transaction|update)/i,
 ];
 
+/**
+ * Redshift's (and PostgreSQL's) error text for failures that recur every time the same SQL runs
+ * on the same data: only these fail a batch for good. Anything else (S3 SlowDown during COPY, a
+ * full disk, a WLM abort, out of memory, a conflict) may pass, and goes back to the queue.
+ */
+const RECURRING_TEXT = [
+  /is of type \w[\w ]* but expression is of type/i,
+  /invalid input syntax/i,
+  /cannot cast type/i,
+  /invalid digit/i,
+  /out of range for type/i,
+  /numeric (data )?overflow/i,
+  /relation "[^"]*" does not exist/i,
+  /column "[^"]*"( of relation "[^"]*")? does not exist/i,
+  /schema "[^"]*" does not exist/i,
+  /syntax error at or near/i,
+  /Cannot insert a NULL value into column/i,
+  /violates not-null constraint/i,
+  /value too long for type/i,
+  /String length exceeds DDL length/i,
+  /Load into table '[^']*' failed/i,
+  /Found multiple matches to update the same tuple/i,
+];
+
 /** Whether Redshift's error text names a conflict or a lock wait (try again later). */
 export function isTransientStatementFailure(message: string): boolean {
-  return RETRYABLE_STATEMENT_TEXT.some((pattern) => pattern.test(message));
+  return CONFLICT_TEXT.some((pattern) => pattern.test(message));
+}
+
+/** Whether Redshift's error text names a failure that recurs on every try with the same data. */
+export function isRecurringStatementFailure(message: string): boolean {
+  return !isTransientStatementFailure(message) && RECURRING_TEXT.some((p) => p.test(message));
 }
 
 /** The Data API's errors that pass: limits of concurrent work, throttling, its own faults. */
@@ -121,9 +168,11 @@ export function translateApiError(error: unknown, action: string): SwitchyardErr
 }
 
 /**
- * The error for a statement that ended FAILED or ABORTED: a conflict, a lock wait or an abort
- * is a {@link RetryableError}; anything else a {@link WarehouseStatementError} with Redshift's
- * message.
+ * The error for a statement that ended FAILED or ABORTED. Only a failure that recurs on every try
+ * ({@link isRecurringStatementFailure}) is a {@link WarehouseStatementError} (permanent, with
+ * Redshift's message); an abort, a conflict or a lock wait, and every failure this module does
+ * not know, are {@link RetryableError}s: the queue brings the batch back after a back-off, and
+ * parks it once its receives are used up.
  */
 export function statementFailure(options: {
   statementId: string;
@@ -134,7 +183,7 @@ export function statementFailure(options: {
   const context = { connector: CONNECTOR, statementId: options.statementId };
   if (options.status === 'ABORTED') {
     return new RetryableError(
-      `Redshift statement ${options.statementId} was aborted (cancelled or its session ended): ${message}`,
+      `Redshift statement ${options.statementId} was aborted (cancelled, its session ended or WLM stopped it): ${message}`,
       { context },
     );
   }
@@ -144,8 +193,14 @@ export function statementFailure(options: {
       { context },
     );
   }
-  return new WarehouseStatementError({
-    statementId: options.statementId,
-    redshiftMessage: message,
-  });
+  if (isRecurringStatementFailure(message)) {
+    return new WarehouseStatementError({
+      statementId: options.statementId,
+      redshiftMessage: message,
+    });
+  }
+  return new RetryableError(
+    `Redshift failed statement ${options.statementId}: ${message}. The batch will be tried again after a back-off; if it keeps failing it is parked in the dead-letter queue (see docs/warehouse.md).`,
+    { context },
+  );
 }

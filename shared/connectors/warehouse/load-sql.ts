@@ -7,9 +7,16 @@
  *   hence the DELETE first);
  * - children (invoice lines, subscription items): replace those of every parent row that was
  *   applied, so a newer invoice version brings exactly its lines;
- * - events: insert the raw events not already present.
+ * - events: insert the raw events not already present, looked up by `id` and `created` (the
+ *   sort key) within the batch's time range, so Redshift skips the blocks of other times.
  *
- * At most 40 statements, the Data API's limit for one batch.
+ * With every table staged the load is exactly 40 statements, the Data API's limit for one batch:
+ * there is no room left, and a new table must first save statements elsewhere (for instance by
+ * loading two child tables from one stage). `loadStatements` throws rather than exceed it.
+ *
+ * COPY has no TRUNCATECOLUMNS: a value longer than its column fails the load loudly instead of
+ * being cut. The mapping fits rows to the columns first (column-limits.ts), so that never
+ * happens to a well-formed event.
  */
 import {
   CHILD_SPECS,
@@ -31,6 +38,8 @@ export interface LoadSqlOptions {
   locationOf: (table: TableName) => string;
   /** `default` or an IAM role ARN. */
   copyRole: string;
+  /** The oldest and newest `created` of the staged events, Unix seconds. */
+  eventsCreated?: { min: number; max: number };
 }
 
 function literal(text: string): string {
@@ -43,7 +52,7 @@ function copyInto(table: TableName, options: LoadSqlOptions): string[] {
   const role = options.copyRole === 'default' ? 'default' : literal(options.copyRole);
   return [
     `CREATE TEMP TABLE ${stage(table)} (LIKE ${options.schema}.${table})`,
-    `COPY ${stage(table)} FROM ${literal(options.locationOf(table))} IAM_ROLE ${role} FORMAT AS JSON 'auto ignorecase' TIMEFORMAT 'epochsecs' TRUNCATECOLUMNS`,
+    `COPY ${stage(table)} FROM ${literal(options.locationOf(table))} IAM_ROLE ${role} FORMAT AS JSON 'auto ignorecase' TIMEFORMAT 'epochsecs'`,
   ];
 }
 
@@ -101,13 +110,21 @@ function paymentInvoices(options: LoadSqlOptions): string[] {
   ];
 }
 
+/** A TIMESTAMP literal of Unix seconds, as the warehouse stores times (UTC). */
+export function timestampLiteral(unixSeconds: number): string {
+  return `'${new Date(unixSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')}'`;
+}
+
 function eventStatements(options: LoadSqlOptions): string[] {
-  const { schema } = options;
+  const { schema, eventsCreated } = options;
   const s = stage('events');
   const columns = dataColumns(EVENTS_TABLE.columns);
+  const range = eventsCreated
+    ? ` AND loaded.created BETWEEN ${timestampLiteral(eventsCreated.min)} AND ${timestampLiteral(eventsCreated.max)}`
+    : '';
   return [
     ...copyInto('events', options),
-    `INSERT INTO ${schema}.events (${columns.join(', ')}, loaded_at) SELECT ${columns.map((c) => `${s}.${c}`).join(', ')}, GETDATE() FROM ${s} WHERE NOT EXISTS (SELECT 1 FROM ${schema}.events loaded WHERE loaded.id = ${s}.id)`,
+    `INSERT INTO ${schema}.events (${columns.join(', ')}, loaded_at) SELECT ${columns.map((c) => `${s}.${c}`).join(', ')}, GETDATE() FROM ${s} WHERE NOT EXISTS (SELECT 1 FROM ${schema}.events loaded WHERE loaded.id = ${s}.id AND loaded.created = ${s}.created${range})`,
   ];
 }
 

@@ -5,6 +5,7 @@
  * warehouse does not model (charges, products, …) are kept as raw events only.
  */
 import type { StripeEvent, StripeObject } from '../../events/types.ts';
+import { fitRow } from './column-limits.ts';
 import {
   creditNoteRow,
   invoiceLineRows,
@@ -107,16 +108,20 @@ export function rawEventRow(event: StripeEvent): Row {
     );
   }
   const object = event.data.object;
-  return {
-    id: event.id,
-    type: event.type,
-    created: event.created,
-    api_version: event.api_version,
-    livemode: event.livemode,
-    object_type: object.object,
-    object_id: typeof object.id === 'string' ? object.id : null,
-    payload: event as unknown as JsonValue,
-  };
+  return fitRow(
+    'events',
+    {
+      id: event.id,
+      type: event.type,
+      created: event.created,
+      api_version: event.api_version,
+      livemode: event.livemode,
+      object_type: object.object,
+      object_id: typeof object.id === 'string' ? object.id : null,
+      payload: event as unknown as JsonValue,
+    },
+    `Event ${event.id}`,
+  );
 }
 
 function versionOf(event: StripeEvent, object: StripeObject): Version {
@@ -137,17 +142,18 @@ export function mapObject(event: StripeEvent, object: StripeObject): ModelRecord
   const mapping = BY_OBJECT_TYPE[object.object];
   // Objects without an id (an upcoming invoice) are previews, not state.
   if (mapping === undefined || typeof object.id !== 'string') return undefined;
-  const reader = new Reader(object, `${object.object} ${object.id}`);
+  const name = `${object.object} ${object.id}`;
+  const reader = new Reader(object, name);
   const version = versionOf(event, object);
   return {
     table: mapping.table,
     key: object.id,
-    row: mapping.row(reader, version),
+    row: fitRow(mapping.table, mapping.row(reader, version), name),
     children: mapping.children.map((child) => {
       const list = reader.list(child.list);
       return {
         table: child.table,
-        rows: child.rows(reader, list.data, version),
+        rows: child.rows(reader, list.data, version).map((row) => fitRow(child.table, row, name)),
         complete: !list.hasMore,
       };
     }),
@@ -180,8 +186,9 @@ export function withAllChildren(
   if (mapping === undefined) {
     throw new MappingError(`${record.table} rows have no child table ${table}.`);
   }
-  const reader = new Reader(record.object, `${record.object.object} ${record.key}`);
-  const rows = mapping.rows(reader, items, record.version);
+  const name = `${record.object.object} ${record.key}`;
+  const reader = new Reader(record.object, name);
+  const rows = mapping.rows(reader, items, record.version).map((row) => fitRow(table, row, name));
   return {
     ...record,
     children: record.children.map((c) => (c.table === table ? { table, rows, complete: true } : c)),

@@ -5,11 +5,14 @@
 import { processEnv } from '../../config.ts';
 import { createWarehouseClient } from './client.ts';
 import { parseWarehouseConfig } from './config.ts';
-import { migrate } from './migrations.ts';
+import { MIGRATION_TIMEOUT_SECONDS, migrate } from './migrations.ts';
+import { pollingWithin } from './polling.ts';
 
 try {
   const config = parseWarehouseConfig(processEnv());
-  const result = await migrate({ client: createWarehouseClient(config), schema: config.schema });
+  // DDL may wait on Redshift's locks: wait for a statement as long as the deploy's function does.
+  const client = createWarehouseClient(config, pollingWithin(MIGRATION_TIMEOUT_SECONDS * 1000));
+  const result = await migrate({ client, schema: config.schema });
   const applied =
     result.applied.length === 0 ? 'already up to date' : `applied ${result.applied.join(', ')}`;
   console.log(`Warehouse schema ${config.schema}: ${applied} (version ${result.version}).`);

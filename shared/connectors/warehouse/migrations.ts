@@ -14,6 +14,12 @@ export interface Migration {
   statements: readonly string[];
 }
 
+/**
+ * How long the deploy's migrations function may run (Lambda allows 15 minutes): DDL waits on
+ * Redshift's locks. `npm run warehouse:migrate` waits for a statement as long.
+ */
+export const MIGRATION_TIMEOUT_SECONDS = 14 * 60;
+
 /** Every migration, oldest first. Never edit a released one: add the next version. */
 export const MIGRATIONS: readonly Migration[] = [MIGRATION_0001];
 
@@ -45,8 +51,10 @@ export interface MigrateResult {
 /**
  * Applies the migrations the schema lacks, oldest first, each in one BatchExecuteStatement (one
  * transaction) together with its `schema_migrations` row, so a migration is either wholly there
- * and recorded, or not at all. Running it again is a no-op. Should two run at once, the second's
- * CREATE TABLE fails and its transaction rolls back; run it again and it finds nothing to do.
+ * and recorded, or not at all. The migrations themselves are not idempotent (plain CREATE TABLE):
+ * the bookkeeping is what makes running `migrate` again a no-op, and a failed run safe to repeat.
+ * Should two run at once, the second's CREATE TABLE fails and its transaction rolls back; run it
+ * again and it finds nothing to do.
  */
 export async function migrate(options: {
   client: WarehouseClient;
@@ -74,4 +82,54 @@ export async function migrate(options: {
     done.add(migration.version);
   }
   return { applied, version: Math.max(0, ...done) };
+}
+
+/** What the loader does to the tables: it never creates, alters or drops them. */
+const LOADER_PRIVILEGES = 'SELECT, INSERT, UPDATE, DELETE';
+
+/** Redshift user names the Data API signs in as: letters, digits and `_+=,.@:-`. */
+const DB_USER = /^[\w+=,.@:-]{1,128}$/;
+
+/**
+ * The database user Redshift maps an IAM role to when the Data API signs in with the role's own
+ * identity (Redshift Serverless, or a cluster without a named database user or secret).
+ */
+export function iamRoleUser(roleName: string): string {
+  return `IAMR:${roleName}`;
+}
+
+/**
+ * Lets another database user load into the schema. With IAM sign-in the migrations function and
+ * the connector are two users (`IAMR:<role>` each) and the tables belong to the first, so without
+ * this every load fails with "permission denied". Creates the user when it has not signed in yet
+ * (Redshift would create it at its first sign-in, too late for a GRANT), then grants USAGE on the
+ * schema, SELECT/INSERT/UPDATE/DELETE on its tables, and the same on the tables later migrations
+ * create (default privileges of the migrations user). Safe to run at every deploy.
+ */
+export async function grantLoader(options: {
+  client: WarehouseClient;
+  schema: string;
+  user: string;
+}): Promise<void> {
+  const { client } = options;
+  const schema = parseIdentifier(options.schema, 'The warehouse schema');
+  if (!DB_USER.test(options.user)) {
+    throw new Error(
+      `"${options.user}" is not a Redshift user name the Data API signs in as: expected letters, digits and _+=,.@:- only (IAMR:<role name>).`,
+    );
+  }
+  const user = `"${options.user}"`;
+  const existing = await client.query(
+    'SELECT usename FROM pg_user WHERE LOWER(usename) = LOWER(:user)',
+    { user: options.user },
+  );
+  if (existing.length === 0) await client.execute(`CREATE USER ${user} PASSWORD DISABLE`);
+  await client.executeBatch(
+    [
+      `GRANT USAGE ON SCHEMA ${schema} TO ${user}`,
+      `GRANT ${LOADER_PRIVILEGES} ON ALL TABLES IN SCHEMA ${schema} TO ${user}`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT ${LOADER_PRIVILEGES} ON TABLES TO ${user}`,
+    ],
+    { clientToken: randomUUID() },
+  );
 }

@@ -5,15 +5,19 @@
  * read from Stripe instead, since the order within a second is unknown. An object whose stored
  * row is newer than everything in the batch is left alone.
  */
+import type { PermanentError } from '../../errors.ts';
 import type { BatchEntry } from '../../queue/batch.ts';
 import type { MappedEvent, ModelRecord } from './mapping.ts';
 import { type StoredVersion, versionKey } from './stored-versions.ts';
 import type { EntityTable } from './tables.ts';
 
-/** An entry that mapped, not yet loaded. */
+/** An entry whose raw row mapped, not yet loaded. */
 export interface Candidate {
   entry: BatchEntry;
+  /** Its rows; `model` is undefined when the object is not modelled or could not be mapped. */
   mapped: MappedEvent;
+  /** Why the object could not be mapped: the raw row still lands, then the event fails. */
+  modelError?: PermanentError;
 }
 
 /** What the batch does with one object. */

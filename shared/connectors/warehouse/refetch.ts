@@ -64,15 +64,19 @@ export async function refetchObject(stripe: Stripe, snapshot: StripeObject): Pro
   }
 }
 
-/** Every item of a parent's list, all pages. */
+/**
+ * Every item of a parent's list, all pages; undefined when the parent is gone (404: a draft
+ * invoice deleted since the event), which lists nothing more.
+ */
 export async function listAll(
   stripe: Stripe,
   table: ChildTable,
   parentId: string,
-): Promise<Record<string, unknown>[]> {
+): Promise<Record<string, unknown>[] | undefined> {
   try {
     return (await LIST_ALL[table](stripe, parentId)) as Record<string, unknown>[];
   } catch (error) {
+    if (httpStatusOf(error) === 404) return undefined;
     throw stripeFailure(error, `list the ${table.replace('_', ' ')} of ${parentId}`, parentId);
   }
 }

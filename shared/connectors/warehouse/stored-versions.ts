@@ -4,6 +4,7 @@
  * notice an event of the same second as the stored row, whose order Stripe does not tell).
  */
 import type { WarehouseClient } from './client.ts';
+import { timestampLiteral } from './load-sql.ts';
 import type { EntityTable } from './tables.ts';
 
 /** The version a model row holds: the event that wrote it. */
@@ -41,7 +42,8 @@ export function unixSeconds(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-type Lookup = { table: EntityTable | 'events'; id: string };
+/** An object to look up; events carry their `created` (Unix seconds), the table's sort key. */
+type Lookup = { table: EntityTable; id: string } | { table: 'events'; id: string; created: number };
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -49,17 +51,27 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * One query for a chunk of lookups. Events are found by id within the chunk's time range, so
+ * Redshift reads only the blocks of `events` (sorted by `created`) that hold those times.
+ */
 function selectFor(schema: string, lookups: readonly Lookup[]): string {
   const byTable = new Map<string, string[]>();
-  for (const { table, id } of lookups) {
-    const ids = byTable.get(table) ?? [];
-    ids.push(`'${id}'`);
-    byTable.set(table, ids);
+  let oldest = Number.POSITIVE_INFINITY;
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const lookup of lookups) {
+    const ids = byTable.get(lookup.table) ?? [];
+    ids.push(`'${lookup.id}'`);
+    byTable.set(lookup.table, ids);
+    if (lookup.table === 'events') {
+      oldest = Math.min(oldest, lookup.created);
+      newest = Math.max(newest, lookup.created);
+    }
   }
   return [...byTable.entries()]
     .map(([table, ids]) =>
       table === 'events'
-        ? `SELECT 'events' AS tbl, id, id AS event_id, created AS event_created FROM ${schema}.events WHERE id IN (${ids.join(', ')})`
+        ? `SELECT 'events' AS tbl, id, id AS event_id, created AS event_created FROM ${schema}.events WHERE created BETWEEN ${timestampLiteral(oldest)} AND ${timestampLiteral(newest)} AND id IN (${ids.join(', ')})`
         : `SELECT '${table}' AS tbl, id, event_id, event_created FROM ${schema}.${table} WHERE id IN (${ids.join(', ')})`,
     )
     .join(' UNION ALL ');
@@ -72,11 +84,12 @@ function selectFor(schema: string, lookups: readonly Lookup[]): string {
 export async function readStoredState(options: {
   client: WarehouseClient;
   schema: string;
-  eventIds: readonly string[];
+  /** The batch's events: id and `created` (Unix seconds). */
+  events: readonly { id: string; created: number }[];
   objects: readonly { table: EntityTable; id: string }[];
 }): Promise<StoredState> {
   const lookups: Lookup[] = [
-    ...options.eventIds.map((id) => ({ table: 'events' as const, id })),
+    ...options.events.map((e) => ({ table: 'events' as const, id: e.id, created: e.created })),
     ...options.objects,
   ].filter((l) => PLAIN_ID.test(l.id));
   const loaded = new Set<string>();

@@ -1,10 +1,9 @@
 /**
  * The warehouse connector: loads a whole SQS batch into Redshift at once. Map every event, read
  * what the warehouse already holds, settle each object's version (re-reading from Stripe when the
- * order is unknown, and the lines a snapshot cut short), stage one NDJSON file per table in S3,
- * and run one BatchExecuteStatement that COPYs, guards order and MERGEs (load-sql.ts).
+ * order is unknown, and the lines a snapshot cut short), and load it all in one transaction
+ * (load-batch.ts: stage NDJSON in S3, COPY, guard order, MERGE).
  */
-import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type Stripe from 'stripe';
@@ -13,20 +12,18 @@ import type { BatchConnectorLogic, BatchEntry, EntryOutcome } from '../../queue/
 import { VERSION_GUARD } from '../../queue/batch.ts';
 import type { WarehouseClient } from './client.ts';
 import type { WarehouseConfig } from './config.ts';
-import { WarehouseStatementError } from './errors.ts';
-import { loadStatements } from './load-sql.ts';
+import { loadBatch } from './load-batch.ts';
 import {
   MappingError,
   type ModelRecord,
-  mapEvent,
   mapObject,
   type Row,
+  rawEventRow,
   withAllChildren,
 } from './mapping.ts';
 import { type Candidate, type ObjectPlan, planObjects } from './plan.ts';
 import { listAll, refetchObject } from './refetch.ts';
-import { removeStaged, stageRows } from './staging.ts';
-import { readStoredState } from './stored-versions.ts';
+import { readStoredState, type StoredVersion, versionKey } from './stored-versions.ts';
 import type { TableName } from './tables.ts';
 
 export interface WarehouseConnectorOptions {
@@ -50,19 +47,50 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function tokenOf(eventIds: readonly string[]): string {
-  return createHash('sha256')
-    .update([...eventIds].sort().join(','))
-    .digest('hex');
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
-function mappingFailure(error: unknown, eventId: string): PermanentError {
-  if (error instanceof PermanentError) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new MappingError(`Event ${eventId} could not be mapped to warehouse rows: ${reason}`, {
-    cause: error,
-    context: { connector: CONNECTOR, stripeEventId: eventId },
-  });
+/**
+ * An event, mapped as far as it goes: its raw row always (or the event fails alone), its model
+ * record unless the object could not be mapped, in which case `modelError` says why.
+ */
+function mapEntry(entry: BatchEntry): Candidate | PermanentError {
+  const { event } = entry;
+  let raw: Row;
+  try {
+    raw = rawEventRow(event);
+  } catch (error) {
+    if (error instanceof PermanentError) return error;
+    return new MappingError(
+      `Event ${event.id} could not be mapped to a raw event row: ${reasonOf(error)}`,
+      {
+        cause: error,
+        context: { connector: CONNECTOR, stripeEventId: event.id },
+      },
+    );
+  }
+  try {
+    return { entry, mapped: { raw, model: mapObject(event, event.data.object) } };
+  } catch (error) {
+    const modelError = new MappingError(
+      `Event ${event.id} landed raw in events, but its ${event.data.object.object} could not be mapped to the model tables: ${reasonOf(error)} Fix the mapping, then redrive the event: the redrive loads the model row and leaves the raw row single.`,
+      { cause: error, context: { connector: CONNECTOR, stripeEventId: event.id } },
+    );
+    return { entry, mapped: { raw, model: undefined }, modelError };
+  }
+}
+
+/**
+ * Whether an event already in `events` still has its model part to load: it maps to a model row
+ * and the warehouse holds no version of that object as new as the event (an earlier try landed
+ * the raw row but failed the mapping, which has since been fixed).
+ */
+function modelPending(c: Candidate, versions: ReadonlyMap<string, StoredVersion>): boolean {
+  const model = c.mapped.model;
+  if (model === undefined) return false;
+  const stored = versions.get(versionKey(model.table, model.key));
+  return stored === undefined || stored.eventCreated < c.entry.event.created;
 }
 
 /**
@@ -77,105 +105,72 @@ export function createWarehouseConnector(options: WarehouseConnectorOptions): Ba
   const source = options.stripe;
   const stripeClient = typeof source === 'function' ? source : async () => source;
 
-  /** The object's record at its planned version: re-read, and with all its children. */
+  /**
+   * The object's record at its planned version: re-read, and with all its children. A deleted
+   * parent keeps the children its snapshot lists: Stripe lists nothing of a deleted object.
+   */
   async function resolve(plan: ObjectPlan): Promise<ModelRecord | undefined> {
     const { event } = plan.chosen.entry;
     let record: ModelRecord | undefined = plan.chosen.mapped.model;
-    const needsStripe = plan.refetch || record.children.some((c) => !c.complete);
+    const incomplete = (r: ModelRecord) =>
+      !r.version.deleted && r.children.some((c) => !c.complete);
+    const needsStripe = plan.refetch || incomplete(record);
     const stripe = needsStripe ? await stripeClient() : undefined;
     if (plan.refetch && stripe) {
       record = mapObject(event, await refetchObject(stripe, record.object));
       if (record === undefined) return undefined;
     }
+    if (stripe === undefined || !incomplete(record)) return record;
     for (const child of record.children) {
-      if (child.complete || stripe === undefined) continue;
-      record = withAllChildren(record, child.table, await listAll(stripe, child.table, record.key));
+      if (child.complete) continue;
+      const items = await listAll(stripe, child.table, record.key);
+      // Gone (404) since the event: the snapshot's page is all there is to keep.
+      if (items !== undefined) record = withAllChildren(record, child.table, items);
     }
     return record;
-  }
-
-  async function load(eventIds: readonly string[], rows: Map<TableName, Row[]>): Promise<void> {
-    const token = tokenOf(eventIds);
-    const staged = await stageRows({
-      s3,
-      bucket: config.stagingBucket,
-      prefix: config.stagingPrefix,
-      batchId: `${token.slice(0, 16)}-${randomUUID().slice(0, 8)}`,
-      rows,
-    });
-    try {
-      const statements = loadStatements({
-        schema: config.schema,
-        staged: staged.tables,
-        locationOf: staged.locationOf,
-        copyRole: config.copyRole,
-      });
-      try {
-        await client.executeBatch(statements, { clientToken: token });
-      } catch (error) {
-        if (!(error instanceof WarehouseStatementError)) throw error;
-        logger.warn('Redshift failed the batch load; trying once more', {
-          statementId: error.statementId,
-          error: error.redshiftMessage,
-        });
-        try {
-          await client.executeBatch(statements, { clientToken: tokenOf([token, 'retry']) });
-        } catch (second) {
-          if (!(second instanceof WarehouseStatementError)) throw second;
-          throw new PermanentError(
-            `Redshift failed to load the batch twice: ${second.redshiftMessage}. Fix the cause (see docs/warehouse.md), then redrive the dead-letter queue.`,
-            { cause: second, context: { connector: CONNECTOR, statementId: second.statementId } },
-          );
-        }
-      }
-    } finally {
-      const errors = await removeStaged({ s3, bucket: config.stagingBucket, staged });
-      if (errors.length > 0) {
-        logger.warn('Could not remove staged files; they only cost storage', {
-          batchId: staged.batchId,
-          error: String(errors[0]),
-        });
-      }
-    }
   }
 
   async function applyBatch(
     entries: readonly BatchEntry[],
   ): Promise<ReadonlyMap<string, EntryOutcome>> {
     const outcomes = new Map<string, EntryOutcome>();
-    const done = (c: Candidate, targetIds: Record<string, string>) =>
-      outcomes.set(c.entry.event.id, { ok: true, targetIds });
-    const targetOf = (c: Candidate) =>
-      c.mapped.model
-        ? { table: c.mapped.model.table, key: c.mapped.model.key }
-        : { table: 'events', key: c.entry.event.id };
+    const settle = (c: Candidate) =>
+      outcomes.set(
+        c.entry.event.id,
+        c.modelError
+          ? { ok: false, error: c.modelError }
+          : {
+              ok: true,
+              targetIds: c.mapped.model
+                ? { table: c.mapped.model.table, key: c.mapped.model.key }
+                : { table: 'events', key: c.entry.event.id },
+            },
+      );
 
-    // 1. Map every event; a failure fails that event only.
+    // 1. Map every event; a failure fails that event only (after its raw row, when it has one).
     const candidates: Candidate[] = [];
     const seen = new Set<string>();
     for (const entry of entries) {
       const { id } = entry.event;
       if (seen.has(id)) continue;
       seen.add(id);
-      try {
-        candidates.push({ entry, mapped: mapEvent(entry.event) });
-      } catch (error) {
-        outcomes.set(id, { ok: false, error: mappingFailure(error, id) });
-      }
+      const mapped = mapEntry(entry);
+      if (mapped instanceof PermanentError) outcomes.set(id, { ok: false, error: mapped });
+      else candidates.push(mapped);
     }
 
     // 2. What is loaded already: a re-delivered event changes nothing.
     const stored = await readStoredState({
       client,
       schema: config.schema,
-      eventIds: candidates.map((c) => c.entry.event.id),
+      events: candidates.map((c) => ({ id: c.entry.event.id, created: c.entry.event.created })),
       objects: candidates.flatMap((c) =>
         c.mapped.model ? [{ table: c.mapped.model.table, id: c.mapped.model.key }] : [],
       ),
     });
     const fresh = candidates.filter((c) => {
-      if (!stored.loaded.has(c.entry.event.id)) return true;
-      done(c, targetOf(c));
+      if (!stored.loaded.has(c.entry.event.id) || modelPending(c, stored.versions)) return true;
+      settle(c);
       return false;
     });
 
@@ -207,15 +202,19 @@ export function createWarehouseConnector(options: WarehouseConnectorOptions): Ba
       for (const child of record.children) append(child.table, child.rows);
     }
     try {
-      await load(
-        loading.map((c) => c.entry.event.id),
+      await loadBatch({
+        client,
+        s3,
+        config,
+        logger,
+        events: loading.map((c) => ({ id: c.entry.event.id, created: c.entry.event.created })),
         rows,
-      );
+      });
     } catch (error) {
       for (const c of loading) outcomes.set(c.entry.event.id, { ok: false, error });
       return outcomes;
     }
-    for (const c of loading) done(c, targetOf(c));
+    for (const c of loading) settle(c);
     logger.debug('Loaded a batch into the warehouse', {
       events: loading.length,
       objects: records.length,

@@ -2,7 +2,9 @@
  * One JSON object as a row of the COPY's table: keys matched to columns (exactly, or ignoring
  * case with ignorecase), missing keys NULL, nested objects and arrays kept as JSON for SUPER
  * columns and refused for the others, epoch numbers turned into timestamps with TIMEFORMAT
- * 'epochsecs', strings cut to the column's length with TRUNCATECOLUMNS.
+ * 'epochsecs'. VARCHAR lengths are bytes of UTF-8, as in Redshift: a longer string fails the
+ * load (`String length exceeds DDL length`), or is cut at a character boundary with
+ * TRUNCATECOLUMNS.
  */
 import { type CopyCommand, TIME_FORMATS } from '../sql/copy.ts';
 import { type JsonRecord, LoadError } from './json-records.ts';
@@ -33,6 +35,25 @@ function lengthOf(type: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The longest prefix of `text` that fits `bytes` bytes of UTF-8, never half a character. */
+function cutToBytes(text: string, bytes: number): string {
+  const encoded = Buffer.from(text, 'utf8');
+  let end = bytes;
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return encoded.subarray(0, end).toString('utf8');
+}
+
+/** The text as the column takes it: within its length in bytes, cut or refused. */
+function fitted(text: string, column: TargetColumn, copy: CopyCommand, line: number): string {
+  const length = lengthOf(column.type);
+  if (length === undefined || Buffer.byteLength(text, 'utf8') <= length) return text;
+  if (copy.truncateColumns) return cutToBytes(text, length);
+  throw new LoadError(
+    `String length exceeds DDL length: ${Buffer.byteLength(text, 'utf8')} bytes for ${column.name} (${column.type}, bytes in Redshift); COPY … TRUNCATECOLUMNS cuts it instead.`,
+    { line, column: column.name },
+  );
+}
+
 /** A value for one column, or a LoadError saying why it cannot be loaded. */
 function convert(value: unknown, column: TargetColumn, copy: CopyCommand, line: number): unknown {
   if (column.type === 'jsonb') return value;
@@ -60,8 +81,7 @@ function convert(value: unknown, column: TargetColumn, copy: CopyCommand, line: 
       }
       text = text.replaceAll('\u0000', copy.acceptInvChars);
     }
-    const length = copy.truncateColumns ? lengthOf(column.type) : undefined;
-    return length !== undefined && text.length > length ? text.slice(0, length) : text;
+    return fitted(text, column, copy, line);
   }
   return value;
 }

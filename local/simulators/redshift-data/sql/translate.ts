@@ -16,12 +16,14 @@ import {
 } from './create-table.ts';
 import { RedshiftSqlError } from './errors.ts';
 import { type RewriteContext, rewrite } from './expressions.ts';
+import { checkMerge } from './merge.ts';
 import { type Piece, positionOf, render, splitArguments, text } from './output.ts';
 import {
   identifierName,
   isSymbol,
   isTrivia,
   isWord,
+  quoteIdentifier,
   splitStatements,
   TOKEN_KINDS,
   type Token,
@@ -123,6 +125,12 @@ const create: Handler = (tokens, ctx) => {
     const { pieces, design } = createTable(tokens, ctx);
     return sqlPlan(pieces, ctx, { change: { kind: 'create', design } });
   }
+  if (isWord(tokens[1], 'user') && tokens[2] !== undefined) {
+    // Password and options dropped: the user only holds grants (pg_user lists it, as Redshift
+    // does); the simulator runs every statement as its own PostgreSQL user.
+    const name = quoteIdentifier(identifierName(tokens[2]));
+    return sqlPlan([text(`CREATE USER ${name}`, tokens[0]?.start ?? 0)], ctx);
+  }
   // Late-binding views (WITH NO SCHEMA BINDING) are bound views in PostgreSQL.
   const n = tokens.length;
   const lateBinding = ['with', 'no', 'schema', 'binding'].every((w, k) =>
@@ -189,34 +197,8 @@ const drop: Handler = (tokens, ctx) => {
   return sqlPlan(rewrite(tokens, ctx), ctx, { change: { kind: 'drop', tables } });
 };
 
-const MERGE_REFUSALS: [string[], string][] = [
-  [
-    ['when', 'matched', 'and'],
-    'Redshift MERGE has no WHEN MATCHED AND …: filter the source rows in USING (SELECT … WHERE …)',
-  ],
-  [
-    ['when', 'not', 'matched', 'and'],
-    'Redshift MERGE has no WHEN NOT MATCHED AND …: filter the source rows in USING (SELECT … WHERE …)',
-  ],
-  [['when', 'not', 'matched', 'by'], 'Redshift MERGE has no WHEN NOT MATCHED BY …'],
-  [
-    ['do', 'nothing'],
-    'Redshift MERGE has no DO NOTHING: filter the source rows in USING (SELECT … WHERE …)',
-  ],
-  [
-    ['remove', 'duplicates'],
-    'MERGE … REMOVE DUPLICATES is not supported by the simulator: write WHEN MATCHED THEN UPDATE … WHEN NOT MATCHED THEN INSERT …',
-  ],
-];
-
 const merge: Handler = (tokens, ctx) => {
-  for (let i = 0; i < tokens.length; i += 1) {
-    for (const [words, message] of MERGE_REFUSALS) {
-      if (words.every((w, k) => isWord(tokens[i + k], w))) {
-        throw new RedshiftSqlError(message, { position: positionOf(tokens[i]) });
-      }
-    }
-  }
+  checkMerge(tokens);
   return generic(tokens, ctx);
 };
 

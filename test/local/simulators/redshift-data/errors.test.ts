@@ -1,12 +1,19 @@
 /**
  * What a failed statement reports through the real SDK, in Redshift's words (missing relation
- * or column, syntax errors with the position in the SQL sent, the simulator's refusals), and the
- * fault switch: injected statement failures and ThrottlingException.
+ * or column, syntax errors with the position in the SQL sent, a user that does not exist, the
+ * simulator's refusals, a real serialization conflict between two batches), and the fault
+ * switch: injected statement failures and ThrottlingException.
  */
-import { ExecuteStatementCommand } from '@aws-sdk/client-redshift-data';
+import {
+  BatchExecuteStatementCommand,
+  ExecuteStatementCommand,
+} from '@aws-sdk/client-redshift-data';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SERIALIZABLE_ISOLATION_VIOLATION } from '../../../../local/simulators/redshift-data/redshift-errors.ts';
 import {
   dataClient,
+  postgresUrl,
   rejectionOf,
   run,
   runOk,
@@ -42,6 +49,10 @@ describe('Redshift error texts', () => {
     [
       'CREATE INDEX ix ON {schema}.events (id)',
       'ERROR: CREATE INDEX: Redshift has no indexes; use SORTKEY',
+    ],
+    [
+      'GRANT SELECT ON {schema}.events TO "IAMR:No-Such-Role-{schema}"',
+      'ERROR: user "iamr:no-such-role-rs_',
     ],
   ])('%s fails with %j', async (sql, expected) => {
     // Act
@@ -118,5 +129,48 @@ describe('faults', () => {
     expect(error.name).toBe('ThrottlingException');
     expect(error.$metadata?.httpStatusCode).toBe(400);
     expect((await waitFor(t.client, Id)).Status).toBe('FINISHED');
+  });
+});
+
+describe('serializable isolation', () => {
+  it('fails one of two batches that read what the other writes, as Redshift reports 1023', async () => {
+    // Prepare
+    for (const table of ['skew_a', 'skew_b', 'skew_gate']) {
+      await runOk(t.client, `CREATE TABLE ${t.schema}.${table} (n BIGINT)`);
+    }
+    // Both batches read, write, then wait on the gate: they overlap for certain.
+    const gate = new pg.Client({ connectionString: postgresUrl() });
+    await gate.connect();
+    await gate.query('BEGIN');
+    await gate.query(`LOCK TABLE ${t.schema}.skew_gate IN ACCESS EXCLUSIVE MODE`);
+    const batch = (target: string, source: string) =>
+      t.client.send(
+        new BatchExecuteStatementCommand({
+          ...WORKGROUP,
+          Sqls: [
+            `INSERT INTO ${t.schema}.${target} SELECT COUNT(*) FROM ${t.schema}.${source}`,
+            `SELECT COUNT(*) FROM ${t.schema}.skew_gate`,
+          ],
+        }),
+      );
+    const first = await batch('skew_a', 'skew_b');
+    const second = await batch('skew_b', 'skew_a');
+    // Each has read and written once its first statement is done, and waits at the gate.
+    const written = [
+      await waitFor(t.client, `${first.Id}:1`),
+      await waitFor(t.client, `${second.Id}:1`),
+    ];
+
+    // Act
+    await gate.query('COMMIT');
+    await gate.end();
+    const outcomes = [await waitFor(t.client, first.Id), await waitFor(t.client, second.Id)];
+
+    // Assess
+    expect(written.map((w) => w.Status)).toEqual(['FINISHED', 'FINISHED']);
+    expect(outcomes.map((o) => o.Status).sort()).toEqual(['FAILED', 'FINISHED']);
+    expect(outcomes.find((o) => o.Status === 'FAILED')?.Error).toBe(
+      SERIALIZABLE_ISOLATION_VIOLATION,
+    );
   });
 });

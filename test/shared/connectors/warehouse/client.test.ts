@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createWarehouseClient } from '../../../../shared/connectors/warehouse/client.ts';
 import { WarehouseStatementError } from '../../../../shared/connectors/warehouse/errors.ts';
+import { MIGRATION_TIMEOUT_SECONDS } from '../../../../shared/connectors/warehouse/migrations.ts';
+import {
+  POLLING_DEFAULTS,
+  pollingWithin,
+} from '../../../../shared/connectors/warehouse/polling.ts';
 import { PermanentError, RetryableError } from '../../../../shared/errors.ts';
+import { CONNECTOR_INTAKE } from '../../../../shared/resources.ts';
 import { rows, useWarehouse } from './support.ts';
 
 const wh = useWarehouse();
@@ -36,7 +42,8 @@ describe('WarehouseClient on the Data API simulator', () => {
     const { client } = wh;
     await client.execute(`CREATE TABLE ${wh.config.schema}.retry_probe (id INTEGER)`);
     const insert = [`INSERT INTO ${wh.config.schema}.retry_probe VALUES (1)`];
-    wh.sim.faults.failNext({ match: /retry_probe/, error: 'ERROR: disk full' });
+    const invalid = 'ERROR: invalid input syntax for type integer: "one"';
+    wh.sim.faults.failNext({ match: /retry_probe/, error: invalid });
 
     // Act
     const failure = await rejectionOf(
@@ -46,7 +53,9 @@ describe('WarehouseClient on the Data API simulator', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(WarehouseStatementError);
-    expect(failure.message).toMatch(/^Redshift failed statement [0-9a-f-]+:1: ERROR: disk full$/);
+    expect(failure.message).toMatch(
+      /^Redshift failed statement [0-9a-f-]+:1: ERROR: invalid input/,
+    );
     expect(await rows(wh, 'SELECT COUNT(*) AS n FROM {schema}.retry_probe')).toEqual([{ n: 1 }]);
   });
 
@@ -83,6 +92,17 @@ describe('WarehouseClient on the Data API simulator', () => {
     // Assess
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.message).toMatch(/ThrottlingException.*tried again/);
+  });
+
+  it("waits for a statement until a minute before the function's timeout, then fails as retryable", () => {
+    // Act
+    const connector = POLLING_DEFAULTS.timeoutMs;
+    const migrations = pollingWithin(MIGRATION_TIMEOUT_SECONDS * 1000).timeoutMs;
+
+    // Assess
+    expect(connector).toBe((CONNECTOR_INTAKE.warehouse.timeoutSeconds - 60) * 1000);
+    expect(connector).toBe(240_000);
+    expect(migrations).toBe(13 * 60_000);
   });
 
   it('names the settings to check when the workgroup does not exist', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isRecurringStatementFailure,
   isTransientStatementFailure,
   statementFailure,
   WarehouseStatementError,
@@ -23,7 +24,43 @@ describe('statement failures', () => {
     expect(error).toBeInstanceOf(RetryableError);
   });
 
-  it("keeps Redshift's message for any other failure", () => {
+  it.each([
+    ['ERROR: S3ServiceException:Please reduce your request rate.,Status 503,Error SlowDown'],
+    ['ERROR: Disk Full'],
+    ['ERROR: Query (12345) cancelled by WLM abort action of Query Monitoring Rule "long"'],
+    ['ERROR: out of memory'],
+    ['ERROR: could not complete because of conflict with concurrent transaction'],
+    ['ERROR: something the loader has never seen'],
+  ])('sends an unknown or passing failure back to the queue: %s', (message) => {
+    // Act
+    const error = statementFailure({ statementId: 's:2', status: 'FAILED', message });
+
+    // Assess
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.message).toContain(message);
+  });
+
+  it.each([
+    ['ERROR: column "amount" is of type bigint but expression is of type character varying'],
+    ['ERROR: invalid input syntax for type integer: "one"'],
+    ['ERROR: relation "stripe.invoices" does not exist'],
+    ['ERROR: column "nope" does not exist'],
+    ['ERROR: syntax error at or near "FORM"\n  Position: 10'],
+    ['ERROR: Cannot insert a NULL value into column id'],
+    ['ERROR: value too long for type character varying(3)'],
+    [
+      "ERROR: Load into table 'stage_events' failed. Check 'sys_load_error_detail' system table for details.",
+    ],
+  ])('fails for good what recurs on every try: %s', (message) => {
+    // Act
+    const error = statementFailure({ statementId: 's:5', status: 'FAILED', message });
+
+    // Assess
+    expect(isRecurringStatementFailure(message)).toBe(true);
+    expect(error).toBeInstanceOf(WarehouseStatementError);
+  });
+
+  it("keeps Redshift's message for a failure that recurs", () => {
     // Act
     const error = statementFailure({
       statementId: 'abc:4',

@@ -65,6 +65,32 @@ describe('the finance queries of the README, after scenarios', () => {
       const open = await stripe.invoices.finalizeInvoice(draft.id);
       receivables.push({ id: open.id, dueDate: open.due_date ?? 0 });
     }
+    // Charged automatically, no card: open with no due date, aging since it was finalized.
+    const cardless = await stripe.customers.create({ name: 'No Card Yet' });
+    const unpaid = await stripe.invoices.create({
+      customer: cardless.id,
+      collection_method: 'charge_automatically',
+    });
+    await stripe.invoiceItems.create({
+      customer: cardless.id,
+      invoice: unpaid.id,
+      amount: 7_000,
+      currency: 'usd',
+    });
+    const autoCharged = await stripe.invoices.finalizeInvoice(unpaid.id);
+    // In its trial past the month's close: not recurring revenue yet.
+    const { id: product } = await stripe.products.create({ name: 'Trial Plan' });
+    const trialPrice = await stripe.prices.create({
+      product,
+      unit_amount: 5_000,
+      currency: 'usd',
+      recurring: { interval: 'month' },
+    });
+    const trial = await stripe.subscriptions.create({
+      customer: cardless.id,
+      items: [{ price: trialPrice.id }],
+      trial_period_days: 40,
+    });
     await load(warehouseConnector(wh, stripe), sim.world.allEvents() as unknown as StripeEvent[]);
     const queries = documentedQueries();
     const run = (name: string, params: Record<string, string>) =>
@@ -87,14 +113,19 @@ describe('the finance queries of the README, after scenarios', () => {
 
     // Assess
     const month = `${utcMonth(started)} 00:00:00`;
+    expect(trial).toMatchObject({ status: 'trialing' });
     expect(mrr).toEqual([
-      { month, currency: 'eur', mrr: 8_250, subscriptions: 1 },
-      { month, currency: 'usd', mrr: 2_900 + 7_900, subscriptions: 2 },
+      { month, currency: 'eur', mrr: 8_250, subscriptions: 1, items_without_unit_price: 0 },
+      { month, currency: 'usd', mrr: 2_900 + 7_900, subscriptions: 2, items_without_unit_price: 0 },
     ]);
     expect(first.dueDate - second.dueDate).toBe(29 * DAY);
+    expect(autoCharged).toMatchObject({ status: 'open', due_date: null });
+    const autoAge = Math.floor((asOf - (autoCharged.status_transitions.finalized_at ?? 0)) / DAY);
+    expect(autoAge).toBeGreaterThan(30);
+    expect(autoAge).toBeLessThanOrEqual(60);
     expect(aging).toEqual([
-      { currency: 'usd', age_bucket: '1-30 days', invoices: 1, amount_remaining: 12_500 },
-      { currency: 'usd', age_bucket: '31-60 days', invoices: 1, amount_remaining: 40_000 },
+      { currency: 'usd', age_bucket: '0-30 days', invoices: 1, amount_remaining: 12_500 },
+      { currency: 'usd', age_bucket: '31-60 days', invoices: 2, amount_remaining: 40_000 + 7_000 },
     ]);
     expect(lines.map((l) => [l.line_number, l.quantity, l.amount, l.status])).toEqual([
       [1, 1, 50_000, 'paid'],

@@ -17,12 +17,12 @@ const options = (staged: TableName[]) => ({
 });
 
 describe('loadStatements', () => {
-  it('stays within the Data API limit of 40 statements with every table staged', () => {
+  it('uses exactly the Data API limit of 40 statements with every table staged, no more', () => {
     // Act
     const statements = loadStatements(options(['events', ...ENTITY_TABLES, ...CHILD_TABLES]));
 
     // Assess
-    expect(statements.length).toBeLessThanOrEqual(MAX_BATCH_STATEMENTS);
+    expect(statements).toHaveLength(MAX_BATCH_STATEMENTS);
     expect(statements.filter((s) => s.startsWith('COPY '))).toHaveLength(10);
     expect(statements.filter((s) => s.startsWith('MERGE INTO '))).toHaveLength(7);
   });
@@ -60,7 +60,29 @@ describe('loadStatements', () => {
 
     // Assess
     expect(statements).toContain(
-      "COPY stage_events FROM 's3://staging/warehouse/b1/events.ndjson' IAM_ROLE 'arn:aws:iam::123456789012:role/Copy' FORMAT AS JSON 'auto ignorecase' TIMEFORMAT 'epochsecs' TRUNCATECOLUMNS",
+      "COPY stage_events FROM 's3://staging/warehouse/b1/events.ndjson' IAM_ROLE 'arn:aws:iam::123456789012:role/Copy' FORMAT AS JSON 'auto ignorecase' TIMEFORMAT 'epochsecs'",
+    );
+  });
+
+  it('never cuts a value to fit: COPY has no TRUNCATECOLUMNS', () => {
+    // Act
+    const statements = loadStatements(options(['events', ...ENTITY_TABLES, ...CHILD_TABLES]));
+
+    // Assess
+    expect(statements.filter((s) => s.includes('TRUNCATECOLUMNS'))).toEqual([]);
+  });
+
+  it('looks a raw event up by id and created, within the batch time range (the sort key)', () => {
+    // Act
+    const statements = loadStatements({
+      ...options(['events']),
+      eventsCreated: { min: 1_767_225_600, max: 1_767_225_660 },
+    });
+
+    // Assess
+    const insert = statements.find((s) => s.startsWith('INSERT INTO stripe.events'));
+    expect(insert).toContain(
+      "WHERE loaded.id = stage_events.id AND loaded.created = stage_events.created AND loaded.created BETWEEN '2026-01-01 00:00:00' AND '2026-01-01 00:01:00'",
     );
   });
 });

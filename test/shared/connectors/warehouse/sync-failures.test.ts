@@ -115,7 +115,7 @@ describe('the warehouse loader, beyond the happy path', () => {
     ).toEqual([{ n: 1 }]);
   });
 
-  it('fails an event it cannot map on its own, and loads the rest of the batch', async () => {
+  it('lands the raw row of an event it cannot map, fails that event alone, and loads the rest', async () => {
     // Prepare
     const invoice = openapiObject('invoice');
     Object.assign(invoice, { id: 'in_unmappable', amount_due: 'ten dollars' });
@@ -130,13 +130,76 @@ describe('the warehouse loader, beyond the happy path', () => {
 
     // Assess
     const failed = outcomes.get(bad.id);
-    expect(failed && !failed.ok ? failed.error : undefined).toBeInstanceOf(MappingError);
+    const error = failed && !failed.ok ? failed.error : undefined;
+    expect(error).toBeInstanceOf(MappingError);
+    expect((error as Error).message).toMatch(
+      /landed raw in events, but its invoice could not be mapped .*amount_due is string, not a whole number/,
+    );
     expect(outcomes.get(good.id)).toMatchObject({ ok: true });
     expect(
-      await rows(wh, `SELECT COUNT(*) AS n FROM {schema}.events WHERE id = '${bad.id}'`),
+      await rows(wh, `SELECT type, object_id FROM {schema}.events WHERE id = '${bad.id}'`),
+    ).toEqual([{ type: 'invoice.updated', object_id: 'in_unmappable' }]);
+    expect(
+      await rows(wh, `SELECT COUNT(*) AS n FROM {schema}.invoices WHERE id = 'in_unmappable'`),
     ).toEqual([{ n: 0 }]);
     expect(
       await rows(wh, `SELECT COUNT(*) AS n FROM {schema}.customers WHERE id = 'cus_next_to_bad'`),
     ).toEqual([{ n: 1 }]);
+  });
+
+  it('loads the model row when such an event is redriven and maps, keeping one raw row', async () => {
+    // Prepare
+    const connector = warehouseConnector(wh, stripeSim.stripe);
+    const invoice = openapiObject('invoice');
+    Object.assign(invoice, { id: 'in_redriven', amount_due: 'ten dollars' });
+    const unmappable = buildEvent({
+      type: 'invoice.updated',
+      object: invoice,
+      created: 1_800_000_300,
+    });
+    const first = await connector.applyBatch([{ event: unmappable, refetch: false }]);
+    // The same event once the mapping reads it (as after a fix): same id, same time.
+    const mappable = structuredClone(unmappable);
+    Object.assign(mappable.data.object, { amount_due: 1_000 });
+
+    // Act
+    const again = await connector.applyBatch([{ event: unmappable, refetch: false }]);
+    const redriven = await connector.applyBatch([{ event: mappable, refetch: false }]);
+
+    // Assess
+    expect(first.get(unmappable.id)?.ok).toBe(false);
+    expect(again.get(unmappable.id)?.ok).toBe(false);
+    expect(redriven.get(unmappable.id)).toEqual({
+      ok: true,
+      targetIds: { table: 'invoices', key: 'in_redriven' },
+    });
+    expect(
+      await rows(wh, `SELECT amount_due, event_id FROM {schema}.invoices WHERE id = 'in_redriven'`),
+    ).toEqual([{ amount_due: 1_000, event_id: unmappable.id }]);
+    expect(
+      await rows(wh, `SELECT COUNT(*) AS n FROM {schema}.events WHERE id = '${unmappable.id}'`),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('fails alone an event whose object id is longer than its column, and cuts a long name', async () => {
+    // Prepare
+    const longId = customerEvent(`cus_${'x'.repeat(300)}`);
+    const longName = customerEvent('cus_long_name');
+    Object.assign(longName.data.object, { name: 'É'.repeat(300) });
+
+    // Act
+    const outcomes = await warehouseConnector(wh, stripeSim.stripe).applyBatch([
+      { event: longId, refetch: false },
+      { event: longName, refetch: false },
+    ]);
+
+    // Assess
+    const failed = outcomes.get(longId.id);
+    expect(failed && !failed.ok ? String(failed.error) : '').toMatch(
+      /events\.object_id is 304 bytes, longer than its VARCHAR\(255\)/,
+    );
+    expect(outcomes.get(longName.id)).toMatchObject({ ok: true });
+    const [row] = await rows(wh, `SELECT name FROM {schema}.customers WHERE id = 'cus_long_name'`);
+    expect(row?.name).toBe('É'.repeat(256));
   });
 });

@@ -167,8 +167,8 @@ describe('COPY from S3', () => {
     // Prepare
     await runOk(t.client, `CREATE TABLE ${t.schema}.short (id BIGINT, code VARCHAR(8))`);
     const rows = Array.from({ length: 6_000 }, (_, i) => ({
-      id: i,
-      code: i === 5_999 ? 'much-too-long' : 'ok',
+      id: i === 5_999 ? 'not-a-number' : i,
+      code: 'ok',
     }));
     await put('atomic/part.json', ndjson(rows));
 
@@ -180,8 +180,30 @@ describe('COPY from S3', () => {
     expect(described.Error).toBe(
       "ERROR: Load into table 'short' failed. Check 'sys_load_error_detail' system table for details.",
     );
-    expect(t.sim.loadErrors().at(-1)?.reason).toBe('value too long for type character varying(8)');
+    expect(t.sim.loadErrors().at(-1)?.reason).toBe(
+      'invalid input syntax for type bigint: "not-a-number"',
+    );
     expect(counted).toEqual([[0]]);
+  });
+
+  it('measures VARCHAR in bytes: a longer string fails the load, TRUNCATECOLUMNS cuts it whole characters', async () => {
+    // Prepare
+    await runOk(t.client, `CREATE TABLE ${t.schema}.names (id BIGINT, name VARCHAR(5))`);
+    // Four characters, seven bytes: it fits PostgreSQL's varchar(5), not Redshift's.
+    await put('bytes/part.json', ndjson([{ id: 1, name: 'Zoë€' }]));
+
+    // Act
+    const refused = await run(t.client, copy('names', 'bytes/'));
+    const reason = t.sim.loadErrors().at(-1)?.reason;
+    await runOk(t.client, copy('names', 'bytes/', "FORMAT AS JSON 'auto' TRUNCATECOLUMNS"));
+    const loaded = await query(t.client, `SELECT name FROM ${t.schema}.names`);
+
+    // Assess
+    expect(refused.Error).toBe(
+      "ERROR: Load into table 'names' failed. Check 'sys_load_error_detail' system table for details.",
+    );
+    expect(reason).toMatch(/^String length exceeds DDL length: 7 bytes for name/);
+    expect(loaded).toEqual([['Zoë']]);
   });
 
   it('rolls a COPY in a failed batch back with the batch', async () => {

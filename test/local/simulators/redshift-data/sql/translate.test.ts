@@ -166,7 +166,19 @@ describe('refusals', () => {
     ['SELECT p[0] FROM t', 'SUPER navigation'],
     [
       'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED AND s.v > 1 THEN UPDATE SET v = s.v',
-      'Redshift MERGE has no WHEN MATCHED AND',
+      'Redshift MERGE has no WHEN MATCHED AND …: filter the source table before the MERGE',
+    ],
+    [
+      'MERGE INTO t USING (SELECT * FROM s WHERE v > 1) x ON t.id = x.id WHEN MATCHED THEN UPDATE SET v = x.v WHEN NOT MATCHED THEN INSERT VALUES (x.id, x.v)',
+      "Redshift MERGE's source must be a table, not a subquery: load the rows into a temp table",
+    ],
+    [
+      'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v',
+      'Redshift MERGE needs both WHEN MATCHED THEN {UPDATE SET … | DELETE} and WHEN NOT MATCHED THEN INSERT …: this one has no WHEN NOT MATCHED clause',
+    ],
+    [
+      'MERGE INTO t USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v)',
+      'this one has no WHEN MATCHED clause',
     ],
     ["COPY t FROM 's3://b/p' IAM_ROLE default CSV", "the simulator's COPY loads JSON only"],
     ['SELECT 1; SELECT 2', 'ExecuteStatement runs one SQL statement'],
@@ -189,6 +201,28 @@ describe('refusals', () => {
     // Assess
     expect(navigation).toContain('SUPER navigation');
     expect(plainColumn).toContain('t.payload');
+  });
+});
+
+describe('users and privileges', () => {
+  it('creates a user that holds grants, and passes GRANT and ALTER DEFAULT PRIVILEGES through', () => {
+    // Act
+    const user = translateRedshiftSql('CREATE USER "IAMR:Loader-Role" PASSWORD DISABLE');
+    const grant = translateRedshiftSql(
+      'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA stripe TO "IAMR:Loader-Role"',
+    );
+    const defaults = translateRedshiftSql(
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA stripe GRANT SELECT ON TABLES TO "IAMR:Loader-Role"',
+    );
+
+    // Assess
+    expect(user).toBe('CREATE USER "iamr:loader-role"');
+    expect(grant).toBe(
+      'GRANT SELECT , INSERT , UPDATE , DELETE ON ALL TABLES IN SCHEMA stripe TO "iamr:loader-role"',
+    );
+    expect(defaults).toBe(
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA stripe GRANT SELECT ON TABLES TO "iamr:loader-role"',
+    );
   });
 });
 
