@@ -4,6 +4,7 @@
  * model gives each error (400 client errors, 404 ResourceNotFoundException, 500 server faults).
  */
 import type { IncomingMessage } from 'node:http';
+import { readBoundedBody } from '../serve.ts';
 
 /** Error names the simulator answers with, as the SDK reads them from `__type`. */
 export const DATA_API_ERRORS = {
@@ -81,18 +82,9 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** The request body as text; past 8 MiB a 413 (the rest is read and dropped). */
 export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'));
-      else reject(new DataApiError(DATA_API_ERRORS.tooLarge, 'Request body is too large.'));
-    });
-    req.on('error', reject);
+  return readBoundedBody(req, {
+    maxBytes: MAX_BODY_BYTES,
+    tooLarge: () => new DataApiError(DATA_API_ERRORS.tooLarge, 'Request body is too large.'),
   });
 }
 

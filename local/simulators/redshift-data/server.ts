@@ -5,10 +5,12 @@
  * fault switch for tests.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT } from '../../../shared/config.ts';
+import { listen } from '../serve.ts';
 import { Catalog } from './catalog.ts';
 import type { LoadErrorDetail } from './copy/load.ts';
 import { cancelRunning, type ExecutorDeps } from './executor.ts';
@@ -33,7 +35,7 @@ export { RedshiftSqlError } from './sql/errors.ts';
 export { translateRedshiftSql } from './sql/translate.ts';
 
 /** The port `npm start` runs the simulator on. */
-export const DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT = 12113;
+export { DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT };
 
 /** How the simulator is started. */
 export interface RedshiftDataSimulatorOptions {
@@ -185,12 +187,7 @@ export async function startRedshiftDataSimulator(
     log({ level: 'debug', message: `${operation} → ${status}` });
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  server.on('clientError', (_error, socket) => {
+  const answerClientError = (_error: Error, socket: Duplex) => {
     if (socket.writable) {
       const body = JSON.stringify({
         __type: DATA_API_ERRORS.serialization,
@@ -200,20 +197,13 @@ export async function startRedshiftDataSimulator(
         `HTTP/1.1 400 Bad Request\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
     } else socket.destroy();
+  };
+  const { server, url, port } = await listen({
+    port: options.port ?? DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT,
+    host: options.host,
+    handle,
+    onClientError: answerClientError,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(
-      options.port ?? DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT,
-      options.host ?? '127.0.0.1',
-      () => {
-        server.off('error', reject);
-        resolve();
-      },
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     endpoint: url,
