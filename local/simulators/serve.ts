@@ -69,3 +69,23 @@ export async function listen(options: {
   const url = `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
   return { server, url, port };
 }
+
+/**
+ * A control route's body: a JSON object, or `{}` for an empty body. Anything else throws
+ * `refuse(message)`, the simulator's own error for a bad request.
+ */
+export function jsonObjectBody(
+  raw: string,
+  refuse: (message: string) => Error,
+): Record<string, unknown> {
+  if (raw.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // Answered below.
+  }
+  throw refuse('The control API takes a JSON object.');
+}

@@ -11,6 +11,8 @@
  * - `POST /_simulator/limits`: `{max, used?}` sets the daily API limit
  * - `POST /_simulator/reset`: delete every record, fault and counted call
  */
+
+import { jsonObjectBody } from '../serve.ts';
 import { ERROR_CODES, jsonParserError, notFound, SalesforceApiError } from './errors.ts';
 import type { FaultSpec, Faults } from './faults.ts';
 import type { ApiLimits } from './limits.ts';
@@ -132,14 +134,5 @@ export function controlApi(
 }
 
 function parseControlBody(raw: string): Record<string, unknown> {
-  if (raw.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
-  } catch {
-    // Answered below.
-  }
-  throw jsonParserError('The control API takes a JSON object.');
+  return jsonObjectBody(raw, jsonParserError);
 }

@@ -4,6 +4,7 @@
  * that does not exist at all (404).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { compilePath } from '../path-pattern.ts';
 import type { CallKind } from './calls.ts';
 import type { ApiLimits } from './limits.ts';
 import type { Sessions } from './oauth.ts';
@@ -75,18 +76,10 @@ export class Router {
   readonly #routes: Compiled[];
 
   constructor(routes: Route[]) {
-    this.#routes = routes.map((route) => {
-      const names: string[] = [];
-      const pattern = route.path
-        .split('/')
-        .map((segment) => {
-          if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          names.push(segment.slice(1));
-          return '([^/]+)';
-        })
-        .join('/');
-      return { route, regex: new RegExp(`^${pattern}/?$`), names };
-    });
+    this.#routes = routes.map((route) => ({
+      route,
+      ...compilePath(route.path, { trailingSlash: true }),
+    }));
   }
 
   /** The route for `method` and `path`; path segments are URL-decoded (a bad escape: no match). */

@@ -4,6 +4,8 @@
  * many attempts are kept; `POST /_simulator/chaos` sets delivery chaos; `POST
  * /_simulator/rate_limit` sets the share of API requests answered 429.
  */
+
+import { jsonObjectBody } from '../serve.ts';
 import { STRIPE_ERROR_TYPES, StripeApiError, unrecognizedUrl } from './errors.ts';
 import type { DeliveryChaos, WebhookSender } from './webhooks.ts';
 
@@ -74,16 +76,7 @@ function controlError(message: string): StripeApiError {
 }
 
 function parseControlBody(raw: string): Record<string, unknown> {
-  if (raw.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
-  } catch {
-    // Answered below.
-  }
-  throw controlError('The control API takes a JSON object.');
+  return jsonObjectBody(raw, controlError);
 }
 
 function readChaos(input: Record<string, unknown>): DeliveryChaos {

@@ -2,6 +2,8 @@
  * The simulator's route table: each resource module contributes `{method, path, handle}` rows;
  * the server matches a request against them in order.
  */
+
+import { compilePath } from '../path-pattern.ts';
 import type { Params } from './form.ts';
 import type { World } from './world.ts';
 
@@ -35,18 +37,7 @@ export class Router {
   readonly #routes: CompiledRoute[];
 
   constructor(routes: Route[]) {
-    this.#routes = routes.map((route) => {
-      const names: string[] = [];
-      const pattern = route.path
-        .split('/')
-        .map((segment) => {
-          if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          names.push(segment.slice(1));
-          return '([^/]+)';
-        })
-        .join('/');
-      return { ...route, regex: new RegExp(`^${pattern}$`), names };
-    });
+    this.#routes = routes.map((route) => ({ ...route, ...compilePath(route.path) }));
   }
 
   /** The first route for this method and path, with its path parameters (URL-decoded). */
