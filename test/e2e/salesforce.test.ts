@@ -17,32 +17,23 @@ import {
 } from '../../shared/connectors/salesforce/field-map.ts';
 import { type MappableObject, writesFor } from '../../shared/connectors/salesforce/mapping.ts';
 import { ProductNames } from '../../shared/connectors/salesforce/stripe-reads.ts';
-import { Router } from '../../shared/events/routing.ts';
-import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
-import { scenarioContext } from '../support/scenarios.ts';
-import { simulatorClient } from '../support/simulator.ts';
+import { describeDeliveryChaos, playScenario, startScenarioHub } from '../support/e2e.ts';
+import type { TestHub } from '../support/hub.ts';
 
 let hub: TestHub;
 let sim: StripeSimulator;
 let org: SalesforceSimulator;
 let stripe: Stripe;
-const router = new Router();
 
 beforeAll(async () => {
-  hub = await startTestHub({
-    stripe: {
-      simulator: { port: 0, retryScheduleMs: [100, 200, 400, 800, 1_600], achSettlementMs: 150 },
-    },
+  ({ hub, sim, stripe } = await startScenarioHub({
     salesforce: { simulator: { port: 0 } },
     connectors: ['salesforce'],
-    batchWindowMs: 200,
-  });
-  if (hub.stripe?.kind !== 'simulator' || hub.vendors.salesforce === undefined) {
-    throw new Error('the hub did not start its simulators');
+  }));
+  if (hub.vendors.salesforce === undefined) {
+    throw new Error('the hub did not start its Salesforce simulator');
   }
-  sim = hub.stripe.simulator;
   org = hub.vendors.salesforce;
-  stripe = simulatorClient(sim);
 }, 60_000);
 
 afterAll(async () => {
@@ -51,34 +42,9 @@ afterAll(async () => {
 
 const objectOf = (event: StripeRecord) => (event.data as { object: MappableObject }).object;
 
-/** Plays a scenario; waits until every Salesforce delivery of its events is settled. */
-async function play(name: string): Promise<StripeRecord[]> {
-  return (await playStory(name)).events;
-}
-
 /** Plays a scenario; answers the ids it created and its Salesforce events, once all settled. */
-async function playStory(
-  name: string,
-): Promise<{ result: Record<string, string>; events: StripeRecord[] }> {
-  const scenario = SCENARIOS.find((s) => s.name === name);
-  if (scenario === undefined) throw new Error(`no scenario ${name}`);
-  const from = sim.world.allEvents().length;
-  const result = await scenario.run(scenarioContext(sim));
-  await sim.webhooks.idle();
-  const events = sim.world
-    .allEvents()
-    .slice(from)
-    .filter((e) => router.route(e.type as string).includes('salesforce'));
-  await eventually(async () => {
-    for (const event of events) {
-      const traced = await hub.ledger.getEvent(event.id);
-      const delivery = traced?.deliveries.find((d) => d.connector === 'salesforce');
-      if (delivery === undefined || delivery.status === 'PENDING') return false;
-    }
-    return true;
-  }, 90_000);
-  return { result, events };
-}
+const playStory = (name: string) =>
+  playScenario({ hub, sim, connector: 'salesforce', name, settleMs: 90_000 });
 
 const sfRecord = (kind: keyof typeof DEFAULT_FIELD_MAP, stripeId: string | undefined) => {
   const { object, externalIdField } = DEFAULT_FIELD_MAP[kind];
@@ -212,23 +178,12 @@ describe('each scenario into Salesforce', () => {
   });
 });
 
-describe('under delivery chaos', () => {
-  it.each(['upgrade-proration', 'dunning-recovery', 'refund-credit-note', 'cancel-at-period-end'])(
-    '%s with duplicated and reordered deliveries ends the same',
-    async (name) => {
-      // Prepare
-      sim.webhooks.setChaos({ reorderWindowMs: 400, duplicateRate: 0.5, seed: name.length });
-      const attemptsBefore = sim.webhooks.attempts.length;
-
-      // Act
-      const events = await play(name).finally(() => sim.webhooks.setChaos({}));
-
-      // Assess
-      const deliveries = sim.webhooks.attempts.slice(attemptsBefore);
-      expect(deliveries.length, 'some events were delivered twice').toBeGreaterThan(events.length);
-      await assertTraced(events);
-      await assertSalesforceHoldsStripe(events);
-      await assertLinks(events);
-    },
-  );
+describeDeliveryChaos({
+  sim: () => sim,
+  play: async (name) => (await playStory(name)).events,
+  assess: async (events) => {
+    await assertTraced(events);
+    await assertSalesforceHoldsStripe(events);
+    await assertLinks(events);
+  },
 });

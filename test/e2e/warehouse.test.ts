@@ -19,9 +19,8 @@ import {
 } from '../../shared/connectors/warehouse/client.ts';
 import { parseWarehouseConfig } from '../../shared/connectors/warehouse/config.ts';
 import { httpStatusOf } from '../../shared/errors.ts';
-import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
-import { scenarioContext } from '../support/scenarios.ts';
-import { simulatorClient } from '../support/simulator.ts';
+import { describeDeliveryChaos, playScenario, startScenarioHub } from '../support/e2e.ts';
+import type { TestHub } from '../support/hub.ts';
 
 const schema = `e2e_wh_${randomBytes(4).toString('hex')}`;
 let hub: TestHub;
@@ -30,19 +29,13 @@ let stripe: Stripe;
 let warehouse: WarehouseClient;
 
 beforeAll(async () => {
-  hub = await startTestHub({
-    stripe: {
-      simulator: { port: 0, retryScheduleMs: [100, 200, 400, 800, 1_600], achSettlementMs: 150 },
-    },
+  ({ hub, sim, stripe } = await startScenarioHub({
     warehouse: { simulator: { port: 0, postgres: { url: TEST_POSTGRES_URL }, schema } },
     connectors: ['warehouse'],
-    batchWindowMs: 200,
-  });
-  if (hub.stripe?.kind !== 'simulator' || hub.vendors.redshift === undefined) {
-    throw new Error('the hub did not start its simulators');
+  }));
+  if (hub.vendors.redshift === undefined) {
+    throw new Error('the hub did not start its Redshift Data API simulator');
   }
-  sim = hub.stripe.simulator;
-  stripe = simulatorClient(sim);
   warehouse = createWarehouseClient(parseWarehouseConfig(hub.env));
 }, 90_000);
 
@@ -54,23 +47,9 @@ afterAll(async () => {
 type StripeObjectLike = { id: string; object: string; deleted?: boolean } & Record<string, unknown>;
 const objectOf = (event: StripeRecord) => (event.data as { object: StripeObjectLike }).object;
 
-/** Plays a scenario; waits until the warehouse delivery of every event it emitted is settled. */
+/** Plays a scenario; answers its events once the warehouse delivery of each is settled. */
 async function play(name: string): Promise<StripeRecord[]> {
-  const scenario = SCENARIOS.find((s) => s.name === name);
-  if (scenario === undefined) throw new Error(`no scenario ${name}`);
-  const from = sim.world.allEvents().length;
-  await scenario.run(scenarioContext(sim));
-  await sim.webhooks.idle();
-  const events = sim.world.allEvents().slice(from);
-  await eventually(async () => {
-    for (const event of events) {
-      const traced = await hub.ledger.getEvent(event.id);
-      const delivery = traced?.deliveries.find((d) => d.connector === 'warehouse');
-      if (delivery === undefined || delivery.status === 'PENDING') return false;
-    }
-    return true;
-  }, 120_000);
-  return events;
+  return (await playScenario({ hub, sim, connector: 'warehouse', name, settleMs: 120_000 })).events;
 }
 
 const query = (sql: string, parameters: Record<string, string> = {}) =>
@@ -213,22 +192,11 @@ describe('each scenario into the warehouse', () => {
   });
 });
 
-describe('under delivery chaos', () => {
-  it.each(['upgrade-proration', 'dunning-recovery', 'refund-credit-note', 'cancel-at-period-end'])(
-    '%s with duplicated and reordered deliveries ends the same',
-    async (name) => {
-      // Prepare
-      sim.webhooks.setChaos({ reorderWindowMs: 400, duplicateRate: 0.5, seed: name.length });
-      const attemptsBefore = sim.webhooks.attempts.length;
-
-      // Act
-      const events = await play(name).finally(() => sim.webhooks.setChaos({}));
-
-      // Assess
-      const deliveries = sim.webhooks.attempts.slice(attemptsBefore);
-      expect(deliveries.length, 'some events were delivered twice').toBeGreaterThan(events.length);
-      await assertEveryEventOnce(events);
-      await assertModelsHoldStripe(events);
-    },
-  );
+describeDeliveryChaos({
+  sim: () => sim,
+  play,
+  assess: async (events) => {
+    await assertEveryEventOnce(events);
+    await assertModelsHoldStripe(events);
+  },
 });

@@ -25,26 +25,26 @@ import { CONNECTOR_INTAKE, PAYLOAD_BUCKET } from '../../shared/resources.ts';
 import {
   actionsOn,
   asArray,
-  environmentOf,
   getAtt,
   logicalId,
   nagFindings,
   ref,
   resolvedEnv,
-  statementsOf,
+  synthConnector,
   synthHub,
 } from './support.ts';
 
 const fieldMap = { account: { fields: { email: 'Billing_Email__c' } } };
-const hub = synthHub({
+const {
+  hub,
+  connector: salesforce,
+  statements,
+  env,
+  queue,
+} = synthConnector('salesforce', {
   salesforce: { loginUrl: 'https://test.salesforce.com', fieldMap },
 });
 const { stack, template } = hub;
-const salesforce = stack.connectors.salesforce;
-if (salesforce === undefined) throw new Error('the default routes deploy the Salesforce function');
-const statements = statementsOf(template, salesforce.consumer.role);
-const env = environmentOf(template, salesforce.consumer);
-const queue = hub.queueOf('salesforce');
 const actions = statements.flatMap((s) => asArray(s.Action));
 
 describe('Salesforce function permissions (least privilege)', () => {

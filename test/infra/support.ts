@@ -7,6 +7,7 @@ import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import type { Connectors } from '../../infra/connectors.ts';
 import type { ConnectorQueue } from '../../infra/constructs/connector-queue.ts';
 import type { HubFunction } from '../../infra/constructs/hub-function.ts';
 import { HubStack, type HubStackProps } from '../../infra/hub-stack.ts';
@@ -130,6 +131,37 @@ export function synthHub(
       if (!queue) throw new Error(`the stack has no queue for ${connector}`);
       return queue;
     },
+  };
+}
+
+/** A connector function the hub deploys, and what its tests read of it. */
+export interface DeployedConnector<N extends keyof Connectors> {
+  hub: SynthesizedHub;
+  connector: NonNullable<Connectors[N]>;
+  /** Every IAM statement of the connector's queue consumer's role. */
+  statements: Statement[];
+  /** The queue consumer's environment variables. */
+  env: Record<string, unknown>;
+  queue: ConnectorQueue;
+}
+
+/**
+ * Synthesizes a HubStack with `props` (as `synthHub` does) for a test of connector `name`;
+ * throws when the stack does not deploy it.
+ */
+export function synthConnector<N extends keyof Connectors>(
+  name: N,
+  props: Partial<HubStackProps>,
+): DeployedConnector<N> {
+  const hub = synthHub(props);
+  const connector = hub.stack.connectors[name];
+  if (connector === undefined) throw new Error(`the stack does not deploy the ${name} connector`);
+  return {
+    hub,
+    connector,
+    statements: statementsOf(hub.template, connector.consumer.role),
+    env: environmentOf(hub.template, connector.consumer),
+    queue: hub.queueOf(name),
   };
 }
 

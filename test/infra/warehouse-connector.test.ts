@@ -22,7 +22,6 @@ import { CONNECTOR_INTAKE, PAYLOAD_BUCKET } from '../../shared/resources.ts';
 import {
   acknowledgements,
   asArray,
-  environmentOf,
   getAtt,
   logicalId,
   nagFindings,
@@ -30,16 +29,20 @@ import {
   resolvedEnv,
   type Statement,
   statementsOf,
-  synthHub,
+  synthConnector,
 } from './support.ts';
 
-const hub = synthHub({ warehouse: { workgroup: 'analytics' } });
+const {
+  hub,
+  connector: warehouse,
+  env,
+  queue,
+} = synthConnector('warehouse', {
+  warehouse: { workgroup: 'analytics' },
+});
 const { stack, template } = hub;
-const warehouse = stack.connectors.warehouse;
-if (warehouse === undefined) throw new Error('a workgroup in context deploys the warehouse');
 const consumer = warehouse.consumer;
 const migrate = warehouse.migrations.function;
-const queue = hub.queueOf('warehouse');
 const anyWorkgroupHere = {
   'Fn::Join': [
     '',
@@ -208,8 +211,6 @@ describe('staging', () => {
 });
 
 describe('warehouse function', () => {
-  const env = environmentOf(template, consumer);
-
   it('takes up to 5,000 events a batch, two batches at once, with partial batch responses', () => {
     const intake = CONNECTOR_INTAKE.warehouse;
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

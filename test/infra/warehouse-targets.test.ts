@@ -12,13 +12,12 @@ import { parseWarehouseConfig, WAREHOUSE_ENV } from '../../shared/connectors/war
 import {
   actionsOn,
   asArray,
-  environmentOf,
   getAtt,
   logicalId,
   nagFindings,
   resolvedEnv,
   type Statement,
-  statementsOf,
+  synthConnector,
   synthHub,
 } from './support.ts';
 
@@ -46,19 +45,15 @@ function redshiftStatements(statements: Statement[]): Statement[] {
   );
 }
 
-function deployed(props: Parameters<typeof synthHub>[0]) {
-  const hub = synthHub(props);
-  const warehouse = hub.stack.connectors.warehouse;
-  if (warehouse === undefined) throw new Error('expected a warehouse function');
-  const statements = statementsOf(hub.template, warehouse.consumer.role);
-  const env = environmentOf(hub.template, warehouse.consumer);
-  return { hub, warehouse, statements, env };
-}
-
 const copyRole = { [WAREHOUSE_ENV.copyRole]: 'arn:aws:iam::123456789012:role/copy' };
 
 describe('a provisioned cluster with a database user', () => {
-  const { hub, warehouse, statements, env } = deployed({
+  const {
+    hub,
+    connector: warehouse,
+    statements,
+    env,
+  } = synthConnector('warehouse', {
     warehouse: { clusterId: 'prod-dw', dbUser: 'loader', database: 'analytics' },
   });
 
@@ -102,7 +97,7 @@ describe('a provisioned cluster with a database user', () => {
 });
 
 describe('a provisioned cluster without a database user', () => {
-  const { statements } = deployed({ warehouse: { clusterId: 'prod-dw' } });
+  const { statements } = synthConnector('warehouse', { warehouse: { clusterId: 'prod-dw' } });
 
   it("signs in as the function's IAM identity, to the one database", () => {
     expect(redshiftStatements(statements)).toEqual([
@@ -118,7 +113,9 @@ describe('a workgroup given by ARN, with a database secret', () => {
   const workgroupArn =
     'arn:aws:redshift-serverless:eu-west-1:123456789012:workgroup/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
   const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:redshift-admin-AbC123';
-  const { hub, statements, env } = deployed({ warehouse: { workgroup: workgroupArn, secretArn } });
+  const { hub, statements, env } = synthConnector('warehouse', {
+    warehouse: { workgroup: workgroupArn, secretArn },
+  });
 
   it('submits SQL to exactly that workgroup and signs in with the secret, not IAM', () => {
     expect(actionsOn(statements, workgroupArn)).toEqual([

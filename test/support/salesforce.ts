@@ -2,7 +2,6 @@
  * The Salesforce connector on real parts: the Salesforce simulator (through jsforce) and the
  * Stripe simulator (through the Stripe SDK), one of each per test file.
  */
-import { afterAll, beforeAll } from 'vitest';
 import {
   DEFAULT_SALESFORCE_CLIENT_ID,
   DEFAULT_SALESFORCE_CLIENT_SECRET,
@@ -18,6 +17,7 @@ import { createSalesforceConnector } from '../../shared/connectors/salesforce/sy
 import type { StripeEvent } from '../../shared/events/types.ts';
 import { createLogger } from '../../shared/logger.ts';
 import type { BatchEntry } from '../../shared/queue/batch.ts';
+import { startedPerFile } from './per-file.ts';
 import { simulatorClient } from './simulator.ts';
 
 /** The client-credentials sign-in the simulator accepts by default. */
@@ -27,23 +27,25 @@ export const SIMULATOR_CREDENTIALS: SalesforceCredentials = {
   clientSecret: DEFAULT_SALESFORCE_CLIENT_SECRET,
 };
 
-/** A Salesforce simulator on a free port for the file's tests. */
-export function useSalesforceSimulator(options: Omit<SalesforceSimulatorOptions, 'port'> = {}): {
-  readonly org: SalesforceSimulator;
-} {
-  let started: SalesforceSimulator | undefined;
-  beforeAll(async () => {
-    started = await startSalesforceSimulator({ port: 0, ...options });
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  return {
-    get org() {
-      if (started === undefined) throw new Error('the Salesforce simulator has not started yet');
-      return started;
+/** A Salesforce simulator started for a test file. */
+export interface SalesforceHandle {
+  readonly sim: SalesforceSimulator;
+}
+
+/** Starts a Salesforce simulator on a free port before the file's tests and stops it after them. */
+export function useSalesforceSimulator(
+  options: Omit<SalesforceSimulatorOptions, 'port'> = {},
+): SalesforceHandle {
+  return startedPerFile<SalesforceHandle>({
+    what: 'The Salesforce simulator',
+    start: async () => {
+      const sim = await startSalesforceSimulator({ port: 0, ...options });
+      return { sim };
     },
-  };
+    stop: async (started) => {
+      await started?.sim.stop();
+    },
+  });
 }
 
 /** The connector against both simulators, with its own client (and so its own session). */

@@ -6,6 +6,9 @@
  * docs/warehouse.md; Redshift does not enforce PRIMARY KEY, the loader keeps keys unique.
  */
 
+const LIVEMODE = 'livemode BOOLEAN';
+const METADATA = 'metadata SUPER';
+
 /** The columns every soft-deletable model row has. */
 const SOFT_DELETE = `deleted BOOLEAN NOT NULL,
   deleted_at TIMESTAMP`;
@@ -14,6 +17,27 @@ const SOFT_DELETE = `deleted BOOLEAN NOT NULL,
 const VERSION = `event_id VARCHAR(255) NOT NULL,
   event_created TIMESTAMP NOT NULL,
   loaded_at TIMESTAMP`;
+
+/** What a Stripe object's table carries after its own columns: its mode, metadata, soft delete. */
+const STRIPE_OBJECT = [LIVEMODE, METADATA, SOFT_DELETE];
+
+interface ModelTable {
+  name: string;
+  /** Its own columns after `id`, in order, one a line. */
+  columns: string;
+  /** Shared columns between its own and the version columns (none for child rows). */
+  carries?: readonly string[];
+  /** The PRIMARY KEY columns; `id` unless given. */
+  key?: string;
+  /** Its distribution and sort key clauses. */
+  layout: string;
+}
+
+/** A model table's DDL: `id`, its own columns, the shared ones, the version columns, its key. */
+function modelTable({ name, columns, carries = [], key = 'id', layout }: ModelTable): string {
+  const body = ['id VARCHAR(255) NOT NULL', columns, ...carries, VERSION, `PRIMARY KEY (${key})`];
+  return `CREATE TABLE {schema}.${name} (\n  ${body.join(',\n  ')}\n) ${layout}`;
+}
 
 export const MIGRATION_0001 = {
   version: 1,
@@ -31,24 +55,21 @@ export const MIGRATION_0001 = {
   loaded_at TIMESTAMP,
   PRIMARY KEY (id)
 ) DISTKEY (object_id) SORTKEY (created)`,
-    `CREATE TABLE {schema}.customers (
-  id VARCHAR(255) NOT NULL,
-  email VARCHAR(512),
+    modelTable({
+      name: 'customers',
+      columns: `email VARCHAR(512),
   name VARCHAR(512),
   currency VARCHAR(3),
   balance BIGINT,
   delinquent BOOLEAN,
   tax_exempt VARCHAR(16),
-  created TIMESTAMP,
-  livemode BOOLEAN,
-  metadata SUPER,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTSTYLE ALL SORTKEY (id)`,
-    `CREATE TABLE {schema}.subscriptions (
-  id VARCHAR(255) NOT NULL,
-  customer_id VARCHAR(255),
+  created TIMESTAMP`,
+      carries: STRIPE_OBJECT,
+      layout: 'DISTSTYLE ALL SORTKEY (id)',
+    }),
+    modelTable({
+      name: 'subscriptions',
+      columns: `customer_id VARCHAR(255),
   status VARCHAR(32),
   currency VARCHAR(3),
   collection_method VARCHAR(32),
@@ -62,16 +83,13 @@ export const MIGRATION_0001 = {
   canceled_at TIMESTAMP,
   ended_at TIMESTAMP,
   created TIMESTAMP,
-  latest_invoice_id VARCHAR(255),
-  livemode BOOLEAN,
-  metadata SUPER,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (id) SORTKEY (start_date)`,
-    `CREATE TABLE {schema}.subscription_items (
-  id VARCHAR(255) NOT NULL,
-  subscription_id VARCHAR(255) NOT NULL,
+  latest_invoice_id VARCHAR(255)`,
+      carries: STRIPE_OBJECT,
+      layout: 'DISTKEY (id) SORTKEY (start_date)',
+    }),
+    modelTable({
+      name: 'subscription_items',
+      columns: `subscription_id VARCHAR(255) NOT NULL,
   customer_id VARCHAR(255),
   price_id VARCHAR(255),
   product_id VARCHAR(255),
@@ -82,13 +100,12 @@ export const MIGRATION_0001 = {
   recurring_interval_count INTEGER,
   created TIMESTAMP,
   current_period_start TIMESTAMP,
-  current_period_end TIMESTAMP,
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (subscription_id) SORTKEY (subscription_id)`,
-    `CREATE TABLE {schema}.invoices (
-  id VARCHAR(255) NOT NULL,
-  customer_id VARCHAR(255),
+  current_period_end TIMESTAMP`,
+      layout: 'DISTKEY (subscription_id) SORTKEY (subscription_id)',
+    }),
+    modelTable({
+      name: 'invoices',
+      columns: `customer_id VARCHAR(255),
   subscription_id VARCHAR(255),
   number VARCHAR(64),
   status VARCHAR(32),
@@ -108,16 +125,13 @@ export const MIGRATION_0001 = {
   finalized_at TIMESTAMP,
   paid_at TIMESTAMP,
   voided_at TIMESTAMP,
-  marked_uncollectible_at TIMESTAMP,
-  livemode BOOLEAN,
-  metadata SUPER,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (id) COMPOUND SORTKEY (status, due_date)`,
-    `CREATE TABLE {schema}.invoice_lines (
-  id VARCHAR(255) NOT NULL,
-  invoice_id VARCHAR(255) NOT NULL,
+  marked_uncollectible_at TIMESTAMP`,
+      carries: STRIPE_OBJECT,
+      layout: 'DISTKEY (id) COMPOUND SORTKEY (status, due_date)',
+    }),
+    modelTable({
+      name: 'invoice_lines',
+      columns: `invoice_id VARCHAR(255) NOT NULL,
   line_number INTEGER NOT NULL,
   customer_id VARCHAR(255),
   subscription_id VARCHAR(255),
@@ -131,13 +145,13 @@ export const MIGRATION_0001 = {
   quantity BIGINT,
   period_start TIMESTAMP,
   period_end TIMESTAMP,
-  proration BOOLEAN,
-  ${VERSION},
-  PRIMARY KEY (invoice_id, id)
-) DISTKEY (invoice_id) COMPOUND SORTKEY (invoice_id, line_number)`,
-    `CREATE TABLE {schema}.credit_notes (
-  id VARCHAR(255) NOT NULL,
-  invoice_id VARCHAR(255),
+  proration BOOLEAN`,
+      key: 'invoice_id, id',
+      layout: 'DISTKEY (invoice_id) COMPOUND SORTKEY (invoice_id, line_number)',
+    }),
+    modelTable({
+      name: 'credit_notes',
+      columns: `invoice_id VARCHAR(255),
   customer_id VARCHAR(255),
   number VARCHAR(64),
   status VARCHAR(32),
@@ -152,16 +166,13 @@ export const MIGRATION_0001 = {
   out_of_band_amount BIGINT,
   created TIMESTAMP,
   effective_at TIMESTAMP,
-  voided_at TIMESTAMP,
-  livemode BOOLEAN,
-  metadata SUPER,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (invoice_id) SORTKEY (created)`,
-    `CREATE TABLE {schema}.payments (
-  id VARCHAR(255) NOT NULL,
-  customer_id VARCHAR(255),
+  voided_at TIMESTAMP`,
+      carries: STRIPE_OBJECT,
+      layout: 'DISTKEY (invoice_id) SORTKEY (created)',
+    }),
+    modelTable({
+      name: 'payments',
+      columns: `customer_id VARCHAR(255),
   invoice_id VARCHAR(255),
   status VARCHAR(32),
   amount BIGINT,
@@ -172,16 +183,13 @@ export const MIGRATION_0001 = {
   latest_charge_id VARCHAR(255),
   cancellation_reason VARCHAR(64),
   created TIMESTAMP,
-  canceled_at TIMESTAMP,
-  livemode BOOLEAN,
-  metadata SUPER,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (id) SORTKEY (created)`,
-    `CREATE TABLE {schema}.invoice_payments (
-  id VARCHAR(255) NOT NULL,
-  invoice_id VARCHAR(255),
+  canceled_at TIMESTAMP`,
+      carries: STRIPE_OBJECT,
+      layout: 'DISTKEY (id) SORTKEY (created)',
+    }),
+    modelTable({
+      name: 'invoice_payments',
+      columns: `invoice_id VARCHAR(255),
   payment_intent_id VARCHAR(255),
   charge_id VARCHAR(255),
   amount_paid BIGINT,
@@ -191,27 +199,22 @@ export const MIGRATION_0001 = {
   is_default BOOLEAN,
   created TIMESTAMP,
   paid_at TIMESTAMP,
-  canceled_at TIMESTAMP,
-  livemode BOOLEAN,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (invoice_id) SORTKEY (invoice_id)`,
-    `CREATE TABLE {schema}.refunds (
-  id VARCHAR(255) NOT NULL,
-  charge_id VARCHAR(255),
+  canceled_at TIMESTAMP`,
+      carries: [LIVEMODE, SOFT_DELETE],
+      layout: 'DISTKEY (invoice_id) SORTKEY (invoice_id)',
+    }),
+    modelTable({
+      name: 'refunds',
+      columns: `charge_id VARCHAR(255),
   payment_intent_id VARCHAR(255),
   amount BIGINT,
   currency VARCHAR(3),
   status VARCHAR(32),
   reason VARCHAR(64),
   failure_reason VARCHAR(64),
-  created TIMESTAMP,
-  livemode BOOLEAN,
-  metadata SUPER,
-  ${SOFT_DELETE},
-  ${VERSION},
-  PRIMARY KEY (id)
-) DISTKEY (payment_intent_id) SORTKEY (created)`,
+  created TIMESTAMP`,
+      carries: STRIPE_OBJECT,
+      layout: 'DISTKEY (payment_intent_id) SORTKEY (created)',
+    }),
   ],
 } as const;

@@ -16,13 +16,14 @@ import {
   type SqlParameter,
 } from '@aws-sdk/client-redshift-data';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { testPostgresUrl } from '../../../../local/simulators/redshift-data/postgres.ts';
 import {
   type RedshiftDataSimulator,
   type RedshiftDataSimulatorOptions,
   startRedshiftDataSimulator,
 } from '../../../../local/simulators/redshift-data/server.ts';
+import { startedPerFile } from '../../../support/per-file.ts';
 
 /** The SDK client for a simulator: dummy credentials, no retries unless asked. */
 export function dataClient(sim: RedshiftDataSimulator, maxAttempts = 1): RedshiftDataClient {
@@ -62,46 +63,33 @@ export interface RedshiftHandle {
 export function useRedshiftSimulator(
   options: Partial<Omit<RedshiftDataSimulatorOptions, 'postgres' | 's3'>> = {},
 ): RedshiftHandle {
-  let started: RedshiftHandle | undefined;
   const schema = `rs_${randomBytes(4).toString('hex')}`;
-  beforeAll(async () => {
-    const url = postgresUrl();
-    const s3Endpoint = inject('sqsEndpoint');
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const sim = await startRedshiftDataSimulator({
-      port: 0,
-      postgres: { connectionString: url },
-      s3: { endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true },
-      ...options,
-    });
-    started = { sim, client: dataClient(sim), schema, s3Endpoint };
+  return startedPerFile<RedshiftHandle>({
+    what: 'The simulator',
+    known: { schema },
+    start: async () => {
+      const url = postgresUrl();
+      const s3Endpoint = inject('sqsEndpoint');
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      await admin.end();
+      const sim = await startRedshiftDataSimulator({
+        port: 0,
+        postgres: { connectionString: url },
+        s3: { endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true },
+        ...options,
+      });
+      return { sim, client: dataClient(sim), schema, s3Endpoint };
+    },
+    stop: async (started) => {
+      await started?.sim.stop();
+      const admin = new pg.Client({ connectionString: postgresUrl() });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
   });
-  afterAll(async () => {
-    await started?.sim.stop();
-    const admin = new pg.Client({ connectionString: postgresUrl() });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  });
-  const current = (): RedshiftHandle => {
-    if (!started) throw new Error('The simulator is not started yet: use it in hooks and tests.');
-    return started;
-  };
-  return {
-    get sim() {
-      return current().sim;
-    },
-    get client() {
-      return current().client;
-    },
-    get s3Endpoint() {
-      return current().s3Endpoint;
-    },
-    schema,
-  };
 }
 
 /** The connection members every request carries. */

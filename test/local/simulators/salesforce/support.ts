@@ -6,41 +6,18 @@
  */
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Connection } from '@jsforce/jsforce-node';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   DEFAULT_SALESFORCE_CLIENT_ID,
   DEFAULT_SALESFORCE_CLIENT_SECRET,
   type SalesforceSimulator,
-  type SalesforceSimulatorOptions,
-  startSalesforceSimulator,
 } from '../../../../local/simulators/salesforce/server.ts';
 
 /** The API version the connector uses. */
 export const API_VERSION = '62.0';
 
-/** A simulator started for a test file. */
-export interface SalesforceHandle {
-  readonly sim: SalesforceSimulator;
-}
-
-/** Starts a simulator on a free port before the file's tests and stops it after them. */
-export function useSalesforceSimulator(
-  options: Omit<SalesforceSimulatorOptions, 'port'> = {},
-): SalesforceHandle {
-  let started: SalesforceSimulator | undefined;
-  beforeAll(async () => {
-    started = await startSalesforceSimulator({ port: 0, ...options });
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  return {
-    get sim() {
-      if (!started) throw new Error('The simulator is not started yet: use it in hooks and tests.');
-      return started;
-    },
-  };
-}
+/** One simulator per test file: the same helper the connector's tests use. */
+export { type SalesforceHandle, useSalesforceSimulator } from '../../../support/salesforce.ts';
 
 /** A connection that has not logged in, for the simulator's connected app. */
 export function anonymousConnection(

@@ -32,14 +32,14 @@ async function subscriber(name = 'Ada Lovelace') {
 }
 
 const record = (type: string, field: string, value: string) =>
-  sf.org.org.record(type, field, value);
-const collectionCalls = () => sf.org.org.calls.byKind.collections;
+  sf.sim.org.record(type, field, value);
+const collectionCalls = () => sf.sim.org.calls.byKind.collections;
 
 describe('createSalesforceConnector', () => {
   it('writes a customer’s Account, subscription, invoice and payment, one call per kind', async () => {
     // Prepare
     const { customer, subscription, invoiceId, events } = await subscriber();
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     const callsBefore = collectionCalls();
 
     // Act
@@ -74,7 +74,7 @@ describe('createSalesforceConnector', () => {
       { invoice: { fields: { number: 'Invoice_Number_Not_In_Org__c' } } },
       'test',
     );
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim, fieldMap });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim, fieldMap });
 
     // Act
     const outcomes = await logic.applyBatch(entriesOf(events));
@@ -93,8 +93,8 @@ describe('createSalesforceConnector', () => {
   it('leaves a locked row for later and writes the rest of the batch', async () => {
     // Prepare
     const { customer, subscription, events } = await subscriber('Katherine Johnson');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
-    sf.org.faults.inject({
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
+    sf.sim.faults.inject({
       kind: 'UNABLE_TO_LOCK_ROW',
       path: 'Stripe_Subscription__c',
       records: [0],
@@ -121,25 +121,25 @@ describe('createSalesforceConnector', () => {
   it('renews an expired session once and carries on', async () => {
     // Prepare
     const { customer, events } = await subscriber('Dorothy Vaughan');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     await logic.applyBatch(entriesOf(events.slice(0, 1)));
-    const tokensBefore = sf.org.org.calls.byKind.token;
-    sf.org.expireSessions();
+    const tokensBefore = sf.sim.org.calls.byKind.token;
+    sf.sim.expireSessions();
 
     // Act
     const outcomes = await logic.applyBatch(entriesOf(events));
 
     // Assess
     expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
-    expect(sf.org.org.calls.byKind.token - tokensBefore).toBe(1);
+    expect(sf.sim.org.calls.byKind.token - tokensBefore).toBe(1);
     expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toBeDefined();
   });
 
   it('does not renew a refused session forever: the batch waits as retryable', async () => {
     // Prepare
     const { events } = await subscriber('Mary Jackson');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
-    sf.org.faults.inject({ kind: 'INVALID_SESSION_ID', times: 3 });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
+    sf.sim.faults.inject({ kind: 'INVALID_SESSION_ID', times: 3 });
 
     // Act
     const outcomes = await logic.applyBatch(entriesOf(events.slice(0, 1)));
@@ -147,20 +147,20 @@ describe('createSalesforceConnector', () => {
     // Assess
     const [outcome] = [...outcomes.values()];
     expect(outcome && !outcome.ok && outcome.error).toBeInstanceOf(RetryableError);
-    sf.org.faults.clear();
+    sf.sim.faults.clear();
   });
 
   it('waits an hour when the org’s daily API limit is spent', async () => {
     // Prepare
     const { events } = await subscriber('Annie Easley');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
-    const { used, max } = sf.org.apiUsage();
-    sf.org.setDailyLimit(used, used);
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
+    const { used, max } = sf.sim.apiUsage();
+    sf.sim.setDailyLimit(used, used);
 
     // Act
     const outcomes = await logic
       .applyBatch(entriesOf(events.slice(0, 1)))
-      .finally(() => sf.org.setDailyLimit(max, used));
+      .finally(() => sf.sim.setDailyLimit(max, used));
 
     // Assess
     const [outcome] = [...outcomes.values()];
@@ -173,7 +173,7 @@ describe('createSalesforceConnector', () => {
   it('writes the customer from Stripe first when a subscription arrives before its Account', async () => {
     // Prepare
     const { customer, subscription, events } = await subscriber('Hedy Lamarr');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     const onlySubscription = events.filter((e) => e.type === 'customer.subscription.created');
 
     // Act
@@ -195,7 +195,7 @@ describe('createSalesforceConnector', () => {
     const { customer, events } = await subscriber('Radia Perlman');
     const created = events.find((e) => e.type === 'customer.created') as StripeEvent;
     await s.stripe.customers.update(customer.id, { name: 'Radia J. Perlman' });
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
 
     // Act
     await logic.applyBatch(entriesOf([created], true));
@@ -209,7 +209,7 @@ describe('createSalesforceConnector', () => {
   it('marks a deleted customer’s Account instead of deleting it', async () => {
     // Prepare
     const { customer, events } = await subscriber('Frances Allen');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     await logic.applyBatch(entriesOf(events));
     const from = s.sim.world.allEvents().length;
     await s.stripe.customers.del(customer.id);
@@ -227,7 +227,7 @@ describe('createSalesforceConnector', () => {
   it('reflects a refund with a credit note on the invoice and the payment', async () => {
     // Prepare
     const { invoiceId, events } = await subscriber('Barbara Liskov');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     await logic.applyBatch(entriesOf(events));
     const from = s.sim.world.allEvents().length;
     await s.stripe.creditNotes.create({
@@ -257,8 +257,8 @@ describe('createSalesforceConnector', () => {
   it('retries when Salesforce answers 500 UNKNOWN_EXCEPTION', async () => {
     // Prepare
     const { events } = await subscriber('Joan Clarke');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
-    sf.org.faults.inject({ kind: 'UNKNOWN_EXCEPTION', callKind: 'collections' });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
+    sf.sim.faults.inject({ kind: 'UNKNOWN_EXCEPTION', callKind: 'collections' });
 
     // Act
     const outcomes = await logic.applyBatch(entriesOf(events.slice(0, 1)));
@@ -273,7 +273,7 @@ describe('createSalesforceConnector', () => {
     const from = s.sim.world.allEvents().length;
     for (let i = 0; i < 205; i++) await s.stripe.customers.create({ name: `Bulk ${i}` });
     const events = eventsSince(s.sim, from);
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     const callsBefore = collectionCalls();
 
     // Act
@@ -283,14 +283,14 @@ describe('createSalesforceConnector', () => {
     expect([...outcomes.values()].every((o) => o.ok)).toBe(true);
     expect(collectionCalls() - callsBefore).toBe(2);
     expect(
-      sf.org.org.records('Account').filter((a) => String(a.Name).startsWith('Bulk ')),
+      sf.sim.org.records('Account').filter((a) => String(a.Name).startsWith('Bulk ')),
     ).toHaveLength(205);
   });
 
   it('keeps the Account’s later payment when an earlier failure arrives late', async () => {
     // Prepare
     const { customer, events } = await subscriber('Sophie Wilson');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     await logic.applyBatch(entriesOf(events));
     const paid = events.find((e) => e.type === 'payment_intent.succeeded') as StripeEvent;
     const pi = paid.data.object as unknown as { id: string; amount: number };
@@ -326,7 +326,7 @@ describe('createSalesforceConnector', () => {
     const draft = await s.stripe.invoices.create({ customer: customer.id, auto_advance: false });
     const from = s.sim.world.allEvents().length;
     await s.stripe.invoices.del(draft.id);
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
 
     // Act
     const outcomes = await logic.applyBatch(entriesOf(eventsSince(s.sim, from)));
@@ -340,7 +340,7 @@ describe('createSalesforceConnector', () => {
     // Prepare
     const first = await subscriber('Ida Rhodes');
     const second = await subscriber('Erna Hoover');
-    const { logic } = salesforceConnector({ org: sf.org, stripe: s.sim });
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
     const created = [first, second].map(
       (x) => x.events.find((e) => e.type === 'customer.subscription.created') as StripeEvent,
     );

@@ -12,7 +12,7 @@ import { loadBatch } from '../../../../shared/connectors/warehouse/load-batch.ts
 import { mapEvent, type Row } from '../../../../shared/connectors/warehouse/mapping.ts';
 import type { TableName } from '../../../../shared/connectors/warehouse/tables.ts';
 import { createLogger } from '../../../../shared/logger.ts';
-import { buildEvent, openapiObject } from '../../../support/stripe.ts';
+import { updatedEvent } from '../../../support/events.ts';
 import { rows, stagedKeys, useWarehouse } from './support.ts';
 
 const wh = useWarehouse();
@@ -28,11 +28,9 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Pr
 describe('loadBatch', () => {
   it('leaves the staged files of a load it stopped waiting for, which then lands by itself', async () => {
     // Prepare
-    const customer = openapiObject('customer');
-    Object.assign(customer, { id: 'cus_slow_load', name: 'Slow Load' });
-    const event = buildEvent({
-      type: 'customer.updated',
-      object: customer,
+    const event = updatedEvent({
+      resource: 'customer',
+      fields: { id: 'cus_slow_load', name: 'Slow Load' },
       created: 1_800_000_000,
     });
     const mapped = mapEvent(event);

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll } from 'vitest';
 import { TEST_POSTGRES_URL } from '../../../../local/simulators/redshift-data/postgres.ts';
 import {
   type RedshiftDataSimulator,
@@ -26,6 +25,7 @@ import type { StripeEvent } from '../../../../shared/events/types.ts';
 import { createLogger } from '../../../../shared/logger.ts';
 import type { BatchConnectorLogic, EntryOutcome } from '../../../../shared/queue/batch.ts';
 import { localAws } from '../../../support/aws.ts';
+import { startedPerFile } from '../../../support/per-file.ts';
 
 /** The simulator, clients and settings of one test file; read them in hooks and tests. */
 export interface WarehouseHandle {
@@ -40,55 +40,39 @@ export interface WarehouseHandle {
  * and drops the schema afterwards.
  */
 export function useWarehouse(): WarehouseHandle {
-  let started: WarehouseHandle | undefined;
-  beforeAll(async () => {
-    const aws = localAws();
-    const s3Endpoint = aws.endpoints.s3 ?? '';
-    const sim = await startRedshiftDataSimulator({
-      port: 0,
-      postgres: { connectionString: TEST_POSTGRES_URL },
-      s3: { endpoint: s3Endpoint, region: aws.region },
-    });
-    const suffix = randomBytes(4).toString('hex');
-    const config: WarehouseConfig = {
-      target: { kind: 'serverless', workgroupName: sim.workgroupName },
-      database: sim.database,
-      schema: `wh_${suffix}`,
-      stagingBucket: `wh-staging-${suffix}`,
-      stagingPrefix: 'warehouse/',
-      copyRole: 'default',
-      region: aws.region,
-      endpoint: sim.endpoint,
-    };
-    const s3 = await loadS3Client(aws);
-    await s3.send(new CreateBucketCommand({ Bucket: config.stagingBucket }));
-    const client = createWarehouseClient(config);
-    await migrate({ client, schema: config.schema });
-    started = { sim, client, s3, config };
+  return startedPerFile<WarehouseHandle>({
+    what: 'The warehouse',
+    start: async () => {
+      const aws = localAws();
+      const s3Endpoint = aws.endpoints.s3 ?? '';
+      const sim = await startRedshiftDataSimulator({
+        port: 0,
+        postgres: { connectionString: TEST_POSTGRES_URL },
+        s3: { endpoint: s3Endpoint, region: aws.region },
+      });
+      const suffix = randomBytes(4).toString('hex');
+      const config: WarehouseConfig = {
+        target: { kind: 'serverless', workgroupName: sim.workgroupName },
+        database: sim.database,
+        schema: `wh_${suffix}`,
+        stagingBucket: `wh-staging-${suffix}`,
+        stagingPrefix: 'warehouse/',
+        copyRole: 'default',
+        region: aws.region,
+        endpoint: sim.endpoint,
+      };
+      const s3 = await loadS3Client(aws);
+      await s3.send(new CreateBucketCommand({ Bucket: config.stagingBucket }));
+      const client = createWarehouseClient(config);
+      await migrate({ client, schema: config.schema });
+      return { sim, client, s3, config };
+    },
+    stop: async (started) => {
+      if (!started) return;
+      await started.client.execute(`DROP SCHEMA IF EXISTS ${started.config.schema} CASCADE`);
+      await started.sim.stop();
+    },
   });
-  afterAll(async () => {
-    if (!started) return;
-    await started.client.execute(`DROP SCHEMA IF EXISTS ${started.config.schema} CASCADE`);
-    await started.sim.stop();
-  });
-  const current = (): WarehouseHandle => {
-    if (!started) throw new Error('The warehouse is not started yet: use it in hooks and tests.');
-    return started;
-  };
-  return {
-    get sim() {
-      return current().sim;
-    },
-    get client() {
-      return current().client;
-    },
-    get s3() {
-      return current().s3;
-    },
-    get config() {
-      return current().config;
-    },
-  };
 }
 
 /** The loader on a test file's warehouse, with a silent logger. */

@@ -3,18 +3,15 @@ import { WarehouseStatementError } from '../../../../shared/connectors/warehouse
 import { MappingError } from '../../../../shared/connectors/warehouse/mapping.ts';
 import { PermanentError, RetryableError } from '../../../../shared/errors.ts';
 import type { StripeEvent } from '../../../../shared/events/types.ts';
+import { updatedEvent } from '../../../support/events.ts';
 import { cardPayer, draftWithLines, useSimulator } from '../../../support/simulator.ts';
-import { buildEvent, openapiObject } from '../../../support/stripe.ts';
 import { counts, load, rows, stagedKeys, useWarehouse, warehouseConnector } from './support.ts';
 
 const stripeSim = useSimulator();
 const wh = useWarehouse();
 
-function customerEvent(id: string, created = 1_800_000_000) {
-  const customer = openapiObject('customer');
-  Object.assign(customer, { id, name: `Name of ${id}` });
-  return buildEvent({ type: 'customer.updated', object: customer, created });
-}
+const customerEvent = (id: string, created = 1_800_000_000) =>
+  updatedEvent({ resource: 'customer', fields: { id, name: `Name of ${id}` }, created });
 
 const MERGE_FAILURE =
   'ERROR: column "balance" is of type bigint but expression is of type character varying';
@@ -117,9 +114,11 @@ describe('the warehouse loader, beyond the happy path', () => {
 
   it('lands the raw row of an event it cannot map, fails that event alone, and loads the rest', async () => {
     // Prepare
-    const invoice = openapiObject('invoice');
-    Object.assign(invoice, { id: 'in_unmappable', amount_due: 'ten dollars' });
-    const bad = buildEvent({ type: 'invoice.updated', object: invoice, created: 1_800_000_000 });
+    const bad = updatedEvent({
+      resource: 'invoice',
+      fields: { id: 'in_unmappable', amount_due: 'ten dollars' },
+      created: 1_800_000_000,
+    });
     const good = customerEvent('cus_next_to_bad');
 
     // Act
@@ -150,11 +149,9 @@ describe('the warehouse loader, beyond the happy path', () => {
   it('loads the model row when such an event is redriven and maps, keeping one raw row', async () => {
     // Prepare
     const connector = warehouseConnector(wh, stripeSim.stripe);
-    const invoice = openapiObject('invoice');
-    Object.assign(invoice, { id: 'in_redriven', amount_due: 'ten dollars' });
-    const unmappable = buildEvent({
-      type: 'invoice.updated',
-      object: invoice,
+    const unmappable = updatedEvent({
+      resource: 'invoice',
+      fields: { id: 'in_redriven', amount_due: 'ten dollars' },
       created: 1_800_000_300,
     });
     const first = await connector.applyBatch([{ event: unmappable, refetch: false }]);
