@@ -15,7 +15,6 @@ import {
   type Env,
   parseIngressConfig,
   queueUrlEnv,
-  type StripeApiConfig,
 } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
 import { buildIngress } from '../shared/ingress/build.ts';
@@ -23,6 +22,7 @@ import { createLogger } from '../shared/logger.ts';
 import type { BatchConnectorLogic } from '../shared/queue/batch.ts';
 import type { ConnectorLogic } from '../shared/queue/consumer.ts';
 import { CONNECTOR_QUEUES, INGRESS_TIMEOUT_SECONDS, WEBHOOK_PATH } from '../shared/resources.ts';
+import type { StripeApiConfig } from '../shared/stripe/config.ts';
 import { buildConnectorLogic } from './connector-logic.ts';
 import { type AnyConnectorLogic, startConsumers } from './consumers.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';

@@ -4,14 +4,10 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, createSqsClient } from '../../shared/aws.ts';
-import {
-  type Env,
-  hasDeployedLedger,
-  parseInspectConfig,
-  parseLocalConfig,
-} from '../../shared/config.ts';
+import { type Env, hasDeployedLedger, parseInspectConfig } from '../../shared/config.ts';
 import type { ConnectorName } from '../../shared/connectors.ts';
 import { Ledger } from '../../shared/ledger/ledger.ts';
+import { parseLocalConfig } from '../config.ts';
 import { HUB_MARKER, isOurProcess, readRuntime } from '../runtime-file.ts';
 
 export interface Inspection {

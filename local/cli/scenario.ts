@@ -6,14 +6,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
-import {
-  ENV,
-  type Env,
-  parseLocalConfig,
-  parseStripeApiConfig,
-  type StripeApiConfig,
-} from '../../shared/config.ts';
+import { ENV, type Env } from '../../shared/config.ts';
 import { createStripeClient } from '../../shared/stripe/client.ts';
+import { parseStripeApiConfig, type StripeApiConfig } from '../../shared/stripe/config.ts';
+import { parseLocalConfig } from '../config.ts';
 import { HUB_MARKER, isOurProcess, readRuntime } from '../runtime-file.ts';
 import { SCENARIOS } from '../simulators/stripe/scenarios/index.ts';
 import type { Scenario, ScenarioContext } from '../simulators/stripe/scenarios/types.ts';

@@ -1,5 +1,6 @@
 /** What `npm start` prints once the hub runs: where to send events, and what to try first. */
-import { ENV, type LocalConfig } from '../../shared/config.ts';
+import { ENV } from '../../shared/config.ts';
+import type { LocalConfig } from '../config.ts';
 import type { Hub } from '../hub.ts';
 
 export interface BannerInput {

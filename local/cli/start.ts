@@ -6,13 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  ConfigError,
-  ENV,
-  type Env,
-  type LocalConfig,
-  parseLocalConfig,
-} from '../../shared/config.ts';
+import { ConfigError, ENV, type Env } from '../../shared/config.ts';
+import { type LocalConfig, parseLocalConfig } from '../config.ts';
 import { BUILT_CONNECTORS } from '../connector-logic.ts';
 import { type Hub, type HubStripeOptions, startHub } from '../hub.ts';
 import {

@@ -3,9 +3,9 @@
  * version the hub declares, pointed at api.stripe.com or at STRIPE_API_URL (the local simulator).
  */
 import Stripe from 'stripe';
-import { type StripeApiConfig, type StripeApiSource, stripeApiKey } from '../config.ts';
 import { STRIPE_API_VERSION } from '../events/api-version.ts';
 import { readSecretString } from '../secrets.ts';
+import { type StripeApiConfig, type StripeApiSource, stripeApiKey } from './config.ts';
 
 export interface StripeClientOptions {
   /** How long one attempt may take, in milliseconds. Default {@link STRIPE_CLIENT_DEFAULTS}. */

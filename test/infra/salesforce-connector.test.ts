@@ -9,12 +9,7 @@ import {
   salesforceSettings,
 } from '../../infra/constructs/salesforce-connector.ts';
 import { routingTableFromContext } from '../../infra/context.ts';
-import {
-  ENV,
-  parseConsumerConfig,
-  parseStripeApiSource,
-  queueUrlEnv,
-} from '../../shared/config.ts';
+import { ENV, parseConsumerConfig, queueUrlEnv } from '../../shared/config.ts';
 import {
   parseCredentialSecret,
   parseSalesforceConfig,
@@ -22,6 +17,7 @@ import {
 } from '../../shared/connectors/salesforce/config.ts';
 import { DEFAULT_FIELD_MAP, parseFieldMap } from '../../shared/connectors/salesforce/field-map.ts';
 import { CONNECTOR_INTAKE, PAYLOAD_BUCKET } from '../../shared/resources.ts';
+import { parseStripeApiSource } from '../../shared/stripe/config.ts';
 import {
   actionsOn,
   asArray,

@@ -11,14 +11,10 @@ import {
   OWN_STATEMENTS,
 } from '../../infra/constructs/warehouse-access.ts';
 import { STAGING } from '../../infra/constructs/warehouse-connector.ts';
-import {
-  ENV,
-  parseConsumerConfig,
-  parseStripeApiSource,
-  queueUrlEnv,
-} from '../../shared/config.ts';
+import { ENV, parseConsumerConfig, queueUrlEnv } from '../../shared/config.ts';
 import { parseWarehouseConfig, WAREHOUSE_ENV } from '../../shared/connectors/warehouse/config.ts';
 import { CONNECTOR_INTAKE, PAYLOAD_BUCKET } from '../../shared/resources.ts';
+import { parseStripeApiSource } from '../../shared/stripe/config.ts';
 import {
   acknowledgements,
   asArray,

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { parseLocalConfig } from '../../local/config.ts';
 import {
   ConfigError,
   dlqUrlEnv,
   ENV,
   parseConsumerConfig,
   parseIngressConfig,
-  parseLocalConfig,
-  parseStripeApiConfig,
   queueUrlEnv,
 } from '../../shared/config.ts';
 import { CONNECTORS } from '../../shared/connectors.ts';
 import { DEFAULT_ROUTES } from '../../shared/events/routing.ts';
+import { parseStripeApiConfig } from '../../shared/stripe/config.ts';
 
 function ingressEnv(overrides: Record<string, string | undefined> = {}) {
   const env: Record<string, string | undefined> = {

@@ -3,10 +3,11 @@
  * (`functions/connectors/salesforce`) and the laptop runtime.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ConfigError, ENV, type Env, parseStripeApiSource, settings } from '../../config.ts';
+import { ConfigError, ENV, type Env, settings } from '../../config.ts';
 import type { BatchConnectorLogic } from '../../queue/batch.ts';
 import { readSecretString } from '../../secrets.ts';
 import { lazyStripeClient } from '../../stripe/client.ts';
+import { parseStripeApiSource } from '../../stripe/config.ts';
 import { SalesforceClient } from './client.ts';
 import {
   parseCredentialSecret,

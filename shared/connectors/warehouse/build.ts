@@ -4,9 +4,10 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_REGION, ENV, type Env, parseStripeApiSource, settings } from '../../config.ts';
+import { DEFAULT_REGION, ENV, type Env, settings } from '../../config.ts';
 import type { BatchConnectorLogic } from '../../queue/batch.ts';
 import { lazyStripeClient } from '../../stripe/client.ts';
+import { parseStripeApiSource } from '../../stripe/config.ts';
 import { createWarehouseClient, type WarehouseClient } from './client.ts';
 import { parseWarehouseConfig, type WarehouseConfig } from './config.ts';
 import { createWarehouseConnector } from './sync.ts';
