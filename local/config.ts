@@ -2,7 +2,9 @@
  * The settings of `npm start`, the laptop runtime: every one has a default, and real vendors'
  * settings in the environment replace the simulators.
  */
+
 import {
+  ConfigError,
   DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT,
   DEFAULT_SALESFORCE_SIMULATOR_PORT,
   DEFAULT_STRIPE_SIMULATOR_PORT,
@@ -11,6 +13,8 @@ import {
   parseSecretList,
   settings,
 } from '../shared/config.ts';
+import { SALESFORCE_ENV } from '../shared/connectors/salesforce/config.ts';
+import { WAREHOUSE_ENV } from '../shared/connectors/warehouse/config.ts';
 import { stripeApiKey, stripeApiUrl } from '../shared/stripe/config.ts';
 
 const { present, integer, boolean } = settings;
@@ -29,8 +33,8 @@ export interface LocalConfig {
   stripeApiUrl?: string;
   /** Salesforce: the simulator on a port, or a real org's SALESFORCE_* settings. */
   salesforce: { simulatorPort: number } | { env: Record<string, string> };
-  /** Redshift: the simulator (on WAREHOUSE_POSTGRES_URL, or an embedded PostgreSQL), or a real one. */
-  warehouse: { simulatorPort: number; postgresUrl?: string } | { env: Record<string, string> };
+  /** Redshift: the simulator, on WAREHOUSE_POSTGRES_URL or an embedded PostgreSQL. */
+  warehouse: { simulatorPort: number; postgresUrl?: string };
 }
 
 /** The environment entries whose names start with one of `prefixes`. */
@@ -46,24 +50,27 @@ function withPrefix(env: Env, prefixes: readonly string[]): Record<string, strin
 function localVendors(env: Env): Pick<LocalConfig, 'salesforce' | 'warehouse'> {
   const port = (name: string, fallback: number) =>
     integer(env, name, { default: fallback, min: 0, max: 65_535 });
-  // A login URL or credentials name a real org; a workgroup or cluster a real Redshift.
-  const realOrg = ['SALESFORCE_LOGIN_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_SECRET_ARN'].some(
+  // A login URL or credentials name a real org.
+  const realOrg = [SALESFORCE_ENV.loginUrl, SALESFORCE_ENV.clientId, SALESFORCE_ENV.secretArn].some(
     (name) => present(env, name) !== undefined,
   );
-  const realRedshift = ['WAREHOUSE_WORKGROUP', 'WAREHOUSE_CLUSTER_ID'].some(
+  const redshift = [WAREHOUSE_ENV.workgroup, WAREHOUSE_ENV.clusterId].find(
     (name) => present(env, name) !== undefined,
   );
+  if (redshift !== undefined) {
+    throw new ConfigError(
+      `${redshift} is set, but npm start loads only its local Redshift simulator: it stages batches in its own local S3, which a real Redshift cannot read. Unset ${redshift} to use the simulator; to load your Redshift, deploy the stack with -c warehouseWorkgroup=… (or -c warehouseClusterId=…), and run npm run warehouse:migrate with the WAREHOUSE_* settings to create the tables.`,
+    );
+  }
   const postgresUrl = present(env, ENV.warehousePostgresUrl);
   return {
     salesforce: realOrg
       ? { env: withPrefix(env, ['SALESFORCE_']) }
       : { simulatorPort: port(ENV.salesforceSimulatorPort, DEFAULT_SALESFORCE_SIMULATOR_PORT) },
-    warehouse: realRedshift
-      ? { env: withPrefix(env, ['WAREHOUSE_', 'AWS_ENDPOINT_URL_REDSHIFT_DATA']) }
-      : {
-          simulatorPort: port(ENV.redshiftDataSimulatorPort, DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT),
-          ...(postgresUrl === undefined ? {} : { postgresUrl }),
-        },
+    warehouse: {
+      simulatorPort: port(ENV.redshiftDataSimulatorPort, DEFAULT_REDSHIFT_DATA_SIMULATOR_PORT),
+      ...(postgresUrl === undefined ? {} : { postgresUrl }),
+    },
   };
 }
 

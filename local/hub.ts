@@ -147,7 +147,7 @@ async function startSimulator(
 export async function startHub(options: HubOptions): Promise<Hub> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
   try {
     const logLevel = options.logLevel ?? 'INFO';

@@ -9,7 +9,14 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { createDynamoDbClient, createSqsClient, loadS3Client } from '../shared/aws.ts';
 import type { AwsConfig } from '../shared/config.ts';
 import type { ConnectorName } from '../shared/connectors.ts';
@@ -120,6 +127,33 @@ export interface ProvisionedQueue {
   dlqUrl: string;
 }
 
+/**
+ * Creates a queue, or brings one a previous start left (data is kept between runs) to these
+ * attributes: SQS refuses to create a queue again with other attributes, and a newer hub may
+ * have changed them (a connector's timeout, so its visibility timeout).
+ */
+async function ensureQueue(
+  client: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> {
+  try {
+    const created = await client.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+    );
+    return created.QueueUrl ?? '';
+  } catch (error) {
+    // SQS's JSON protocol names it QueueNameExists; query-protocol servers (fauxqs) prefix it.
+    const exists =
+      error instanceof QueueNameExists ||
+      (error instanceof Error && error.name.endsWith('QueueNameExists'));
+    if (!exists) throw error;
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+    await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+    return QueueUrl ?? '';
+  }
+}
+
 /** Each connector's queue with its dead-letter queue and redrive policy. */
 async function provisionQueues(
   client: SQSClient,
@@ -128,33 +162,22 @@ async function provisionQueues(
   const result = {} as Record<ConnectorName, ProvisionedQueue>;
   for (const definition of CONNECTOR_QUEUES) {
     const { queueName, dlqName } = names.queues[definition.connector];
-    const dlq = await client.send(
-      new CreateQueueCommand({
-        QueueName: dlqName,
-        Attributes: {
-          MessageRetentionPeriod: String(CONNECTOR_QUEUE_DEFAULTS.dlqRetentionDays * 86_400),
-        },
-      }),
-    );
-    const dlqUrl = dlq.QueueUrl ?? '';
+    const dlqUrl = await ensureQueue(client, dlqName, {
+      MessageRetentionPeriod: String(CONNECTOR_QUEUE_DEFAULTS.dlqRetentionDays * 86_400),
+    });
     const attributes = await client.send(
       new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
     );
-    const queue = await client.send(
-      new CreateQueueCommand({
-        QueueName: queueName,
-        Attributes: {
-          VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
-          MaximumMessageSize: String(definition.maximumMessageBytes),
-          MessageRetentionPeriod: String(CONNECTOR_QUEUE_DEFAULTS.retentionDays * 86_400),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: attributes.Attributes?.QueueArn,
-            maxReceiveCount: definition.maxReceiveCount,
-          }),
-        },
+    const queueUrl = await ensureQueue(client, queueName, {
+      VisibilityTimeout: String(definition.visibilityTimeoutSeconds),
+      MaximumMessageSize: String(definition.maximumMessageBytes),
+      MessageRetentionPeriod: String(CONNECTOR_QUEUE_DEFAULTS.retentionDays * 86_400),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: attributes.Attributes?.QueueArn,
+        maxReceiveCount: definition.maxReceiveCount,
       }),
-    );
-    result[definition.connector] = { queueUrl: queue.QueueUrl ?? '', dlqUrl };
+    });
+    result[definition.connector] = { queueUrl, dlqUrl };
   }
   return result;
 }

@@ -87,7 +87,11 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     const messages = await receive(batchSize, options.waitTimeSeconds ?? 1);
     const until = Date.now() + (options.batchWindowMs ?? 0);
     while (messages.length > 0 && messages.length < batchSize && Date.now() < until && running) {
-      const more = await receive(batchSize - messages.length, 0);
+      // Stopping ends the window: the messages in hand are still handled, not stranded.
+      const more = await receive(batchSize - messages.length, 0).catch((error: unknown) => {
+        if (running) throw error;
+        return [];
+      });
       messages.push(...more);
       if (more.length === 0)
         await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));

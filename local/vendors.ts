@@ -31,18 +31,19 @@ export type HubSalesforceOptions =
   | { simulator: { port: number; dailyApiLimit?: number } }
   | { env: Env };
 
-/** Redshift for the hub: the simulator on PostgreSQL (a server's URL, or embedded), or a real one. */
-export type HubWarehouseOptions =
-  | {
-      simulator: {
-        port: number;
-        postgres: { url: string } | { embedded: { dataDir: string | undefined } };
-        executionDelayMs?: number;
-        /** The schema the tables go in; default `stripe` (tests use one of their own). */
-        schema?: string;
-      };
-    }
-  | { env: Env };
+/**
+ * Redshift for the hub: the simulator on PostgreSQL (a server's URL, or embedded). A real
+ * Redshift cannot read the laptop's S3, where the loader stages its batches.
+ */
+export interface HubWarehouseOptions {
+  simulator: {
+    port: number;
+    postgres: { url: string } | { embedded: { dataDir: string | undefined } };
+    executionDelayMs?: number;
+    /** The schema the tables go in; default `stripe` (tests use one of their own). */
+    schema?: string;
+  };
+}
 
 export interface Vendors {
   env: Record<string, string>;
@@ -73,7 +74,7 @@ export async function startVendors(options: {
 }): Promise<Vendors> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
+    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
   };
   const env: Record<string, string> = {};
   const simulated: string[] = [];
@@ -100,7 +101,7 @@ export async function startVendors(options: {
       Object.assign(env, defined(options.salesforce.env));
     }
 
-    if (options.warehouse !== undefined && 'simulator' in options.warehouse) {
+    if (options.warehouse !== undefined) {
       const { port, postgres, executionDelayMs, schema } = options.warehouse.simulator;
       if ('url' in postgres) {
         postgresUrl = postgres.url;
@@ -135,8 +136,6 @@ export async function startVendors(options: {
       // As the CDK custom resource does at deploy: the tables exist before the first batch.
       const config = parseWarehouseConfig(env);
       await migrate({ client: createWarehouseClient(config), schema: config.schema });
-    } else if (options.warehouse !== undefined) {
-      Object.assign(env, defined(options.warehouse.env));
     }
     return { env, simulated, salesforce, redshift, postgresUrl, postgresPid, stop };
   } catch (error) {

@@ -66,8 +66,8 @@ export const PAYLOAD_BUCKET = {
 export const STAGING_BUCKET = {
   localName: 'switchyard-warehouse-staging',
   prefix: 'warehouse/',
-  /** A staged batch is loaded within minutes; what a failed load leaves behind goes after this. */
-  expirationDays: 2,
+  /** The loader deletes a batch's files once loaded; this only catches what a crash left. */
+  expirationDays: 1,
 } as const;
 
 /** SQS's classic per-message ceiling; anything larger travels as an S3 pointer. */

@@ -9,7 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { WAREHOUSE_DEFAULTS, WAREHOUSE_ENV } from '../../shared/connectors/warehouse/config.ts';
+import { WAREHOUSE_ENV } from '../../shared/connectors/warehouse/config.ts';
+import { STAGING_BUCKET } from '../../shared/resources.ts';
 import { type ConnectorResources, connectorFunction } from './connector-function.ts';
 import { acknowledgeWildcard } from './grants.ts';
 import type { HubFunction } from './hub-function.ts';
@@ -18,11 +19,7 @@ import { WarehouseMigrations } from './warehouse-migrations.ts';
 import type { WarehouseSettings } from './warehouse-settings.ts';
 
 /** Where batches are staged, and for how long a forgotten file may stay. */
-export const STAGING = {
-  prefix: WAREHOUSE_DEFAULTS.stagingPrefix,
-  /** The loader deletes a batch's files once loaded; this only catches what a crash left. */
-  expirationDays: 1,
-} as const;
+export const STAGING = STAGING_BUCKET;
 
 /** What the loader does with staged files: writes a batch's, then deletes them. */
 export const STAGING_ACTIONS = ['s3:PutObject', 's3:DeleteObject'] as const;

@@ -1,5 +1,6 @@
 /** What `npm start` prints once the hub runs: where to send events, and what to try first. */
 import { ENV } from '../../shared/config.ts';
+import { SALESFORCE_ENV } from '../../shared/connectors/salesforce/config.ts';
 import type { LocalConfig } from '../config.ts';
 import type { Hub } from '../hub.ts';
 
@@ -23,15 +24,23 @@ function stripeLine(hub: Hub): string {
                      account's webhook endpoints or \`stripe listen\``;
 }
 
-function connectorLines(hub: Hub): string {
+/** A database URL fit to print: a password the user set stays off the screen. */
+function printable(url: string | undefined, embedded: boolean): string {
+  if (url === undefined) return '';
+  if (embedded) return url;
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '…';
+  return parsed.toString();
+}
+
+function connectorLines(hub: Hub, config: LocalConfig): string {
   const { salesforce, redshift, postgresUrl } = hub.vendors;
   const sf = salesforce
     ? `simulator at ${salesforce.url}; see its records at ${salesforce.url}/_simulator/records/Account`
-    : `the org in ${'SALESFORCE_LOGIN_URL'}`;
-  const wh = redshift
-    ? `Redshift Data API simulator at ${redshift.url} on PostgreSQL
-                     ${postgresUrl ?? ''}  (psql it; tables in schema "stripe")`
-    : 'the Redshift named by WAREHOUSE_WORKGROUP or WAREHOUSE_CLUSTER_ID';
+    : `the org at ${hub.env[SALESFORCE_ENV.loginUrl] ?? 'login.salesforce.com'}`;
+  const database = printable(postgresUrl, config.warehouse.postgresUrl === undefined);
+  const wh = `Redshift Data API simulator at ${redshift?.url ?? '(not started)'} on PostgreSQL
+                     ${database}  (psql it; tables in schema "stripe")`;
   return `  Salesforce         ${sf}
   Warehouse          ${wh}
   Connectors         salesforce and warehouse apply events; netsuite and avalara are not
@@ -53,7 +62,7 @@ Switchyard is running (${config.livemode ? 'live' : 'test'} mode).
   Signing secret     ${secret}
   Stripe API         ${stripeLine(hub)}
   Data folder        ${dataDir}   (npm start -- --fresh starts empty)
-${connectorLines(hub)}
+${connectorLines(hub, config)}
 
   Play a billing story through the Stripe API, in another terminal:
     ${scenarioKey}npm run scenario -- --list

@@ -52,6 +52,16 @@ function stripeOptions(config: LocalConfig): HubStripeOptions {
   return { simulator: { port: config.stripeSimulatorPort } };
 }
 
+/** Sends a signal to a process that may have exited already (then there is nothing to do). */
+function sendSignal(pid: number | undefined, name: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 /** Resolves on the first SIGINT or SIGTERM once the hub has stopped; a second one exits now. */
 function runUntilSignal(hub: Hub, dataDir: string): Promise<void> {
   return new Promise<void>((done) => {
@@ -68,8 +78,8 @@ function runUntilSignal(hub: Hub, dataDir: string): Promise<void> {
     const onSignal = (signal: string) => {
       if (!stopping) return stop(signal);
       // A second Ctrl-C: stop now, but not without the servers that would outlive the hub.
-      if (hub.dynamodbPid !== undefined) process.kill(hub.dynamodbPid, 'SIGKILL');
-      if (hub.vendors.postgresPid !== undefined) process.kill(hub.vendors.postgresPid, 'SIGINT');
+      sendSignal(hub.dynamodbPid, 'SIGKILL');
+      sendSignal(hub.vendors.postgresPid, 'SIGINT');
       removeRuntime(dataDir);
       process.exit(130);
     };
@@ -90,12 +100,15 @@ export async function start(args: string[], env: Env): Promise<number> {
   }
   if (previous?.dynamodbPid !== undefined && isOurProcess(previous.dynamodbPid, DYNAMODB_MARKER)) {
     // Left behind by a hub that was killed without a chance to clean up.
-    process.kill(previous.dynamodbPid, 'SIGKILL');
+    sendSignal(previous.dynamodbPid, 'SIGKILL');
   }
   if (previous?.postgresPid !== undefined && isOurProcess(previous.postgresPid, dataDir)) {
     // Its PostgreSQL too (SIGINT: PostgreSQL's fast shutdown, which keeps the data consistent).
-    process.kill(previous.postgresPid, 'SIGINT');
-    await new Promise((r) => setTimeout(r, 1_000));
+    const pid = previous.postgresPid;
+    sendSignal(pid, 'SIGINT');
+    for (let waited = 0; waited < 15_000 && isOurProcess(pid, dataDir); waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   if (args.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -104,7 +117,7 @@ export async function start(args: string[], env: Env): Promise<number> {
   const secrets = config.webhookSecrets ?? [loadOrCreateSecret(dataDir)];
   const simulated = 'simulator' in stripe;
   console.log(
-    `Starting Switchyard: DynamoDB Local, SQS/S3 (fauxqs), ${simulated ? 'the Stripe simulator, ' : ''}${'simulatorPort' in config.salesforce ? 'the Salesforce simulator, ' : ''}${'simulatorPort' in config.warehouse ? 'PostgreSQL with the Redshift Data API simulator, ' : ''}the ingress and the connectors …`,
+    `Starting Switchyard: DynamoDB Local, SQS/S3 (fauxqs), ${simulated ? 'the Stripe simulator, ' : ''}${'simulatorPort' in config.salesforce ? 'the Salesforce simulator, ' : ''}PostgreSQL with the Redshift Data API simulator, the ingress and the connectors …`,
   );
   let hub: Hub;
   try {
@@ -121,18 +134,15 @@ export async function start(args: string[], env: Env): Promise<number> {
         'env' in config.salesforce
           ? { env: config.salesforce.env }
           : { simulator: { port: config.salesforce.simulatorPort } },
-      warehouse:
-        'env' in config.warehouse
-          ? { env: config.warehouse.env }
-          : {
-              simulator: {
-                port: config.warehouse.simulatorPort,
-                postgres:
-                  config.warehouse.postgresUrl === undefined
-                    ? { embedded: { dataDir: join(dataDir, 'postgres') } }
-                    : { url: config.warehouse.postgresUrl },
-              },
-            },
+      warehouse: {
+        simulator: {
+          port: config.warehouse.simulatorPort,
+          postgres:
+            config.warehouse.postgresUrl === undefined
+              ? { embedded: { dataDir: join(dataDir, 'postgres') } }
+              : { url: config.warehouse.postgresUrl },
+        },
+      },
     });
   } catch (error) {
     console.error(

@@ -138,7 +138,7 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
 
     // 2. The applied-version guard.
     const units: Unit[] = [];
-    if (options.versionGuard === 'none') {
+    if (options.versionGuard === VERSION_GUARD.NONE) {
       for (const item of ready) {
         units.push({
           entry: { event: item.event, refetch: false },
@@ -209,7 +209,8 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
     } finally {
       await Promise.all(
         units.map(async (u) => {
-          if (u.objectId === undefined || options.versionGuard === 'none') return;
+          // Only the ledger guard claims objects (units of the `none` guard have no object id).
+          if (u.objectId === undefined) return;
           await deliveries
             .releaseVersion({ connector, objectId: u.objectId, eventId: u.entry.event.id })
             .catch((error) => {

@@ -19,8 +19,8 @@ export interface StripeClientOptions {
 }
 
 /**
- * The defaults: three attempts of 15 s, with the SDK's back-off between them, finish within a
- * connector's 60 s Lambda timeout (`CONNECTOR_QUEUE_DEFAULTS`); the queue retries after that.
+ * The defaults: three attempts of 15 s, with the SDK's back-off between them, finish well within
+ * a connector function's timeout (`CONNECTOR_INTAKE`); the queue retries after that.
  */
 export const STRIPE_CLIENT_DEFAULTS = { timeoutMs: 15_000, maxNetworkRetries: 2 } as const;
 
@@ -60,28 +60,27 @@ export function createStripeClient(
 }
 
 /**
- * A Stripe client made on first use from where the key lives: the environment, or a Secrets
- * Manager secret (read once per container, checked like STRIPE_API_KEY).
+ * A Stripe client from where the key lives: the environment, or a Secrets Manager secret, read
+ * through the secrets cache (five minutes) on each call and checked like STRIPE_API_KEY, so a
+ * rotated key reaches a warm function; the client is made anew only when the key changed.
  */
 export function lazyStripeClient(
   source: StripeApiSource,
   options: StripeClientOptions = {},
 ): () => Promise<Stripe> {
-  let client: Promise<Stripe> | undefined;
-  const make = async (): Promise<Stripe> => {
-    if (source.kind === 'env') return createStripeClient(source.config, options);
+  if (source.kind === 'env') {
+    const client = createStripeClient(source.config, options);
+    return async () => client;
+  }
+  let current: { apiKey: string; client: Stripe } | undefined;
+  return async () => {
     const raw = await readSecretString(source.secretArn, 'your Stripe secret key (sk_…)');
     const apiKey = stripeApiKey(raw, source.livemode, source.secretArn);
-    return createStripeClient(
-      source.baseUrl === undefined ? { apiKey } : { apiKey, baseUrl: source.baseUrl },
-      options,
-    );
-  };
-  return () => {
-    client ??= make().catch((error: unknown) => {
-      client = undefined;
-      throw error;
-    });
-    return client;
+    if (current?.apiKey !== apiKey) {
+      const config =
+        source.baseUrl === undefined ? { apiKey } : { apiKey, baseUrl: source.baseUrl };
+      current = { apiKey, client: createStripeClient(config, options) };
+    }
+    return current.client;
   };
 }

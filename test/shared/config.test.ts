@@ -98,12 +98,11 @@ describe('parseLocalConfig', () => {
     });
   });
 
-  it('uses a real org or Redshift when their settings are given, and a PostgreSQL server when named', () => {
+  it('uses a real org when its settings are given, and a PostgreSQL server when named', () => {
     // Act
     const real = parseLocalConfig({
       SALESFORCE_LOGIN_URL: 'https://test.salesforce.com',
       SALESFORCE_CLIENT_ID: 'key',
-      WAREHOUSE_WORKGROUP: 'analytics',
       UNRELATED: 'x',
     });
     const postgres = parseLocalConfig({ [ENV.warehousePostgresUrl]: 'postgres://pg@db/x' });
@@ -112,11 +111,17 @@ describe('parseLocalConfig', () => {
     expect(real.salesforce).toEqual({
       env: { SALESFORCE_LOGIN_URL: 'https://test.salesforce.com', SALESFORCE_CLIENT_ID: 'key' },
     });
-    expect(real.warehouse).toEqual({ env: { WAREHOUSE_WORKGROUP: 'analytics' } });
     expect(postgres.warehouse).toEqual({
       simulatorPort: 12_113,
       postgresUrl: 'postgres://pg@db/x',
     });
+  });
+
+  it('refuses a real Redshift, which cannot read the laptop’s staged batches, and says what to do', () => {
+    // Act & Assess
+    expect(() => parseLocalConfig({ WAREHOUSE_WORKGROUP: 'analytics' })).toThrow(
+      /WAREHOUSE_WORKGROUP is set, but npm start loads only its local Redshift simulator.*deploy the stack/,
+    );
   });
 
   it('rejects a port that is not one', () => {

@@ -114,7 +114,12 @@ export async function startRedshiftDataSimulator(
     max: 10,
     options: '-c TimeZone=UTC -c DateStyle=ISO,MDY -c default_transaction_isolation=serializable',
   });
-  pool.on('error', (error) => log({ level: 'error', message: `PostgreSQL: ${error.message}` }));
+  pool.on('error', (error) => {
+    // 57P01: the server is shutting down (Ctrl-C reaches an embedded PostgreSQL too); an idle
+    // connection ending then is expected, not a failure.
+    const shutdown = (error as { code?: string }).code === '57P01';
+    log({ level: shutdown ? 'debug' : 'error', message: `PostgreSQL: ${error.message}` });
+  });
   const catalog = new Catalog();
   try {
     await installHelpers(pool);

@@ -4,6 +4,7 @@
  * loader stages a batch in S3 for COPY. Parsed once at cold start from an {@link Env}.
  */
 import { ConfigError, DEFAULT_REGION, ENV, type Env, settings } from '../../config.ts';
+import { STAGING_BUCKET } from '../../resources.ts';
 
 /** Environment variable names, shared with `infra/` (which sets them) and `local/`. */
 export const WAREHOUSE_ENV = {
@@ -23,7 +24,7 @@ export const WAREHOUSE_ENV = {
 export const WAREHOUSE_DEFAULTS = {
   database: 'dev',
   schema: 'stripe',
-  stagingPrefix: 'warehouse/',
+  stagingPrefix: STAGING_BUCKET.prefix,
   copyRole: 'default',
 } as const;
 

@@ -10,6 +10,7 @@ import type Stripe from 'stripe';
 import { PermanentError } from '../../errors.ts';
 import type { BatchConnectorLogic, BatchEntry, EntryOutcome } from '../../queue/batch.ts';
 import { VERSION_GUARD } from '../../queue/batch.ts';
+import { mapLimit } from '../../queue/batch-units.ts';
 import type { WarehouseClient } from './client.ts';
 import type { WarehouseConfig } from './config.ts';
 import { loadBatch } from './load-batch.ts';
@@ -38,14 +39,6 @@ export interface WarehouseConnectorOptions {
 }
 
 const CONNECTOR = 'warehouse';
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
