@@ -41,6 +41,18 @@ export interface BatchEntry {
 /** What became of one entry. */
 export type EntryOutcome = ({ ok: true } & ApplyResult) | { ok: false; error: unknown };
 
+/** What the consumer tells the connector about the invocation. */
+export interface BatchOptions {
+  /**
+   * When (epoch ms) the connector must have answered, so the consumer still has time to record
+   * the outcomes before the function times out.
+   */
+  deadline: number;
+}
+
+/** Time kept back from the function's remaining time for writing the outcomes. */
+const SETTLE_RESERVE_MS = 20_000;
+
 /** How a connector guards against applying an older event after a newer one. */
 export const VERSION_GUARD = {
   /** The consumer skips events older than the object's applied version (the ledger's). */
@@ -56,7 +68,10 @@ export interface BatchConnectorLogic extends Pick<ConnectorLogic, 'supportsApiVe
    * Applies the entries (oldest event first) and answers an outcome for every entry's event id.
    * A failed entry carries our error classes; throwing fails every entry with that error.
    */
-  applyBatch: (entries: readonly BatchEntry[]) => Promise<ReadonlyMap<string, EntryOutcome>>;
+  applyBatch: (
+    entries: readonly BatchEntry[],
+    options?: BatchOptions,
+  ) => Promise<ReadonlyMap<string, EntryOutcome>>;
   versionGuard: VersionGuard;
 }
 
@@ -78,7 +93,9 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
   const concurrency = options.concurrency ?? 16;
   const settler = createSettler(options);
 
-  return async function handler(event: SQSEvent, _context: Context): Promise<SQSBatchResponse> {
+  return async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+    const deadline =
+      Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SETTLE_RESERVE_MS);
     const failures = new Set<string>();
     /** Runs a ledger step for one record; if the ledger itself fails, the record is retried. */
     const guarded = async (record: SQSRecord, step: () => Promise<void>) => {
@@ -203,7 +220,12 @@ export function createBatchConsumer(options: BatchConsumerOptions) {
     let outcomes: ReadonlyMap<string, EntryOutcome>;
     try {
       outcomes =
-        units.length === 0 ? new Map() : await options.applyBatch(units.map((u) => u.entry));
+        units.length === 0
+          ? new Map()
+          : await options.applyBatch(
+              units.map((u) => u.entry),
+              { deadline },
+            );
     } catch (error) {
       outcomes = new Map(units.map((u) => [u.entry.event.id, { ok: false, error }]));
     } finally {

@@ -80,6 +80,8 @@ export class WarehouseClient {
   /** Tokens whose statement failed → that statement: never reused, so a retry runs afresh. */
   private readonly failedTokens = new Map<string, string>();
   private readonly target: ReturnType<typeof targetParams> & { Database: string };
+  /** While {@link within} runs: when waiting for a statement must end, whatever the polling says. */
+  private deadline: number | undefined;
 
   constructor(
     private readonly api: RedshiftDataClient,
@@ -87,6 +89,25 @@ export class WarehouseClient {
     private readonly polling: PollingOptions = POLLING_DEFAULTS,
   ) {
     this.target = { ...targetParams(config.target), Database: config.database };
+  }
+
+  /**
+   * Runs `work` with every wait for a statement ending by `deadline` (epoch ms) at the latest:
+   * the function's time is shared by all of a batch's statements, not given to each. One batch
+   * at a time per client, as a function container runs one invocation at a time.
+   */
+  async within<T>(deadline: number, work: () => Promise<T>): Promise<T> {
+    this.deadline = deadline;
+    try {
+      return await work();
+    } finally {
+      this.deadline = undefined;
+    }
+  }
+
+  /** Milliseconds left before {@link within}'s deadline; Infinity outside it. */
+  remainingMs(): number {
+    return this.deadline === undefined ? Number.POSITIVE_INFINITY : this.deadline - Date.now();
   }
 
   /** Runs one statement (DDL or DML) and waits until it has ended. */
@@ -205,7 +226,8 @@ export class WarehouseClient {
 
   /** Polls until the statement has ended: FINISHED, FAILED or ABORTED. */
   private async waitFor(id: string, action: string): Promise<DescribeStatementResponse> {
-    const deadline = Date.now() + this.polling.timeoutMs;
+    const deadline = Math.min(Date.now() + this.polling.timeoutMs, this.deadline ?? Infinity);
+    const waitedFrom = Date.now();
     let interval = this.polling.initialIntervalMs;
     for (;;) {
       const described = await this.call('read the state of a statement', () =>
@@ -217,7 +239,7 @@ export class WarehouseClient {
         throw new StatementTimeoutError({
           statementId: id,
           action,
-          waitedMs: this.polling.timeoutMs,
+          waitedMs: deadline - waitedFrom,
           status: status ?? 'unknown',
         });
       }

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PermanentError } from '../../errors.ts';
+import { PermanentError, RetryableError } from '../../errors.ts';
 import type { WarehouseClient } from './client.ts';
 import type { WarehouseConfig } from './config.ts';
 import { StatementTimeoutError, WarehouseStatementError } from './errors.ts';
@@ -53,10 +53,18 @@ async function runWithOneRetry(
   token: string,
 ): Promise<void> {
   const { client, logger } = options;
+  const started = Date.now();
   try {
     await client.executeBatch(statements, { clientToken: token });
   } catch (error) {
     if (!(error instanceof WarehouseStatementError)) throw error;
+    if (client.remainingMs() < Date.now() - started) {
+      // No time to try again within this invocation: the queue brings the batch back.
+      throw new RetryableError(
+        `Redshift failed the batch load (${error.redshiftMessage}) with too little of the function's time left to try again at once; the batch comes back from the queue.`,
+        { cause: error, context: { connector: 'warehouse', statementId: error.statementId } },
+      );
+    }
     logger.warn('Redshift failed the batch load; trying once more', {
       statementId: error.statementId,
       error: error.redshiftMessage,

@@ -8,7 +8,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type Stripe from 'stripe';
 import { PermanentError } from '../../errors.ts';
-import type { BatchConnectorLogic, BatchEntry, EntryOutcome } from '../../queue/batch.ts';
+import type {
+  BatchConnectorLogic,
+  BatchEntry,
+  BatchOptions,
+  EntryOutcome,
+} from '../../queue/batch.ts';
 import { VERSION_GUARD } from '../../queue/batch.ts';
 import { mapLimit } from '../../queue/batch-units.ts';
 import type { WarehouseClient } from './client.ts';
@@ -124,6 +129,14 @@ export function createWarehouseConnector(options: WarehouseConnectorOptions): Ba
   }
 
   async function applyBatch(
+    entries: readonly BatchEntry[],
+    options?: BatchOptions,
+  ): Promise<ReadonlyMap<string, EntryOutcome>> {
+    if (options === undefined) return applyWithin(entries);
+    return client.within(options.deadline, () => applyWithin(entries));
+  }
+
+  async function applyWithin(
     entries: readonly BatchEntry[],
   ): Promise<ReadonlyMap<string, EntryOutcome>> {
     const outcomes = new Map<string, EntryOutcome>();

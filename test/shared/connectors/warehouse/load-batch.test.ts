@@ -82,4 +82,47 @@ describe('loadBatch', () => {
       await rows(wh, `SELECT COUNT(*) AS n FROM {schema}.events WHERE id = '${event.id}'`),
     ).toEqual([{ n: 1 }]);
   });
+
+  it('stops waiting at the batch’s deadline, not the client’s longer polling budget', async () => {
+    // Prepare
+    const event = updatedEvent({
+      resource: 'customer',
+      fields: { id: 'cus_deadline', name: 'Deadline' },
+      created: 1_800_000_100,
+    });
+    const mapped = mapEvent(event);
+    const patient = createWarehouseClient(wh.config);
+    const locker = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query(`LOCK TABLE ${wh.config.schema}.customers IN ACCESS EXCLUSIVE MODE`);
+    const started = Date.now();
+
+    // Act
+    const failure = await patient
+      .within(Date.now() + 400, () =>
+        loadBatch({
+          client: patient,
+          s3: wh.s3,
+          config: wh.config,
+          logger: createLogger('warehouse-test', { logLevel: 'SILENT' }),
+          events: [{ id: event.id, created: event.created }],
+          rows: new Map<TableName, Row[]>([
+            ['events', [mapped.raw]],
+            ['customers', [mapped.model?.row ?? {}]],
+          ]),
+        }),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const waited = Date.now() - started;
+    await locker.query('COMMIT');
+    await locker.end();
+
+    // Assess
+    expect(failure).toBeInstanceOf(StatementTimeoutError);
+    expect(waited).toBeLessThan(5_000);
+  });
 });
