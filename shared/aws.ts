@@ -17,14 +17,18 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
  */
 const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 10_000 };
 
-function common(aws: AwsConfig, endpoint: string | undefined) {
+/**
+ * The options every AWS SDK client of the hub takes: the region, request deadlines, and for a
+ * local server its endpoint with placeholder credentials.
+ */
+export function clientOptions(aws: Pick<AwsConfig, 'region'>, endpoint: string | undefined) {
   const base = { region: aws.region, requestHandler: REQUEST_HANDLER };
   return endpoint === undefined ? base : { ...base, endpoint, credentials: LOCAL_CREDENTIALS };
 }
 
 /** A DynamoDB client for the configured endpoint. */
 export function createDynamoDbClient(aws: AwsConfig): DynamoDBClient {
-  return new DynamoDBClient(common(aws, aws.endpoints.dynamodb));
+  return new DynamoDBClient(clientOptions(aws, aws.endpoints.dynamodb));
 }
 
 /** The document client the ledger uses; pass `client` to share one DynamoDB client. */
@@ -37,7 +41,7 @@ export function createDocumentClient(
 
 /** An SQS client for the configured endpoint. */
 export function createSqsClient(aws: AwsConfig): SQSClient {
-  return new SQSClient(common(aws, aws.endpoints.sqs));
+  return new SQSClient(clientOptions(aws, aws.endpoints.sqs));
 }
 
 /**
@@ -48,5 +52,5 @@ export async function loadS3Client(aws: AwsConfig): Promise<S3Client> {
   const { S3Client } = await import('@aws-sdk/client-s3');
   const endpoint = aws.endpoints.s3;
   // Local S3 servers are addressed by path: bucket.localhost names need wildcard DNS.
-  return new S3Client({ ...common(aws, endpoint), forcePathStyle: endpoint !== undefined });
+  return new S3Client({ ...clientOptions(aws, endpoint), forcePathStyle: endpoint !== undefined });
 }

@@ -127,7 +127,8 @@ export interface AwsConfig {
   endpoints: { dynamodb?: string; sqs?: string; s3?: string };
 }
 
-function parseAws(env: Env): AwsConfig {
+/** Where the AWS SDK clients connect, from AWS_REGION and the AWS_ENDPOINT_URL_* settings. */
+export function parseAwsConfig(env: Env): AwsConfig {
   const endpoints: AwsConfig['endpoints'] = {};
   const dynamodb = present(env, ENV.dynamodbEndpoint);
   const sqs = present(env, ENV.sqsEndpoint);
@@ -148,7 +149,7 @@ export interface LedgerConfig {
 /** Parses the settings every ledger user needs; throws {@link ConfigError} naming the variable. */
 export function parseLedgerConfig(env: Env): LedgerConfig {
   return {
-    aws: parseAws(env),
+    aws: parseAwsConfig(env),
     ledgerTable: required(env, ENV.ledgerTable, 'the name of the ledger DynamoDB table'),
     ledgerTtlDays: integer(env, ENV.ledgerTtlDays, {
       default: DEFAULT_LEDGER_TTL_DAYS,

@@ -4,7 +4,8 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_REGION, ENV, type Env, settings } from '../../config.ts';
+import { clientOptions } from '../../aws.ts';
+import { type Env, parseAwsConfig } from '../../config.ts';
 import type { BatchConnectorLogic } from '../../queue/batch.ts';
 import { lazyStripeClient } from '../../stripe/client.ts';
 import { parseStripeApiSource } from '../../stripe/config.ts';
@@ -17,19 +18,10 @@ import { createWarehouseConnector } from './sync.ts';
  * set. Every batch stages through S3, so it is made at cold start rather than on first use.
  */
 function stagingS3(env: Env): S3Client {
-  const endpoint = settings.present(env, ENV.s3Endpoint);
-  const region = settings.present(env, ENV.region) ?? DEFAULT_REGION;
-  return new S3Client({
-    region,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
-    ...(endpoint === undefined
-      ? {}
-      : {
-          endpoint,
-          forcePathStyle: true,
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }),
-  });
+  const aws = parseAwsConfig(env);
+  const endpoint = aws.endpoints.s3;
+  // Local S3 servers are addressed by path: bucket.localhost names need wildcard DNS.
+  return new S3Client({ ...clientOptions(aws, endpoint), forcePathStyle: endpoint !== undefined });
 }
 
 /** The connector's logic, its Data API client (whose counts benchmarks read) and its settings. */

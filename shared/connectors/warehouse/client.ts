@@ -13,6 +13,7 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
+import { clientOptions } from '../../aws.ts';
 import { RetryableError } from '../../errors.ts';
 import type { WarehouseConfig, WarehouseTarget } from './config.ts';
 import { StatementTimeoutError, statementFailure, translateApiError } from './errors.ts';
@@ -41,8 +42,6 @@ export interface WarehouseClientStats {
   /** SQL statements inside them. */
   sqlStatements: number;
 }
-
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 function targetParams(target: WarehouseTarget) {
   if (target.kind === 'serverless') {
@@ -280,12 +279,6 @@ export function createWarehouseClient(
   config: WarehouseConfig,
   polling: PollingOptions = POLLING_DEFAULTS,
 ): WarehouseClient {
-  const api = new RedshiftDataClient({
-    region: config.region,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
-    ...(config.endpoint === undefined
-      ? {}
-      : { endpoint: config.endpoint, credentials: LOCAL_CREDENTIALS }),
-  });
+  const api = new RedshiftDataClient(clientOptions({ region: config.region }, config.endpoint));
   return new WarehouseClient(api, config, polling);
 }

@@ -120,6 +120,13 @@ describe('loadBatch', () => {
     const waited = Date.now() - started;
     await locker.query('COMMIT');
     await locker.end();
+    // The statement it stopped waiting for still lands; nothing is left running after the test.
+    await eventually(
+      async () =>
+        (
+          await rows(wh, "SELECT COUNT(*) AS n FROM {schema}.customers WHERE id = 'cus_deadline'")
+        )[0]?.n === 1,
+    );
 
     // Assess
     expect(failure).toBeInstanceOf(StatementTimeoutError);
