@@ -16,7 +16,7 @@ import {
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -36,6 +36,7 @@ import { addConnectors, type Connectors } from './connectors.ts';
 import { ConnectorQueue } from './constructs/connector-queue.ts';
 import { functionEntry, HubFunction } from './constructs/hub-function.ts';
 import { addIngressAlarms } from './constructs/ingress-alarms.ts';
+import { privateBucket } from './constructs/private-bucket.ts';
 import { type SalesforceProps, salesforceSettings } from './constructs/salesforce-connector.ts';
 import { type WarehouseProps, warehouseSettings } from './constructs/warehouse-settings.ts';
 import { addWebhookApi } from './constructs/webhook-api.ts';
@@ -130,24 +131,13 @@ export class HubStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    this.payloadBucket = new s3.Bucket(this, 'Payloads', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          id: 'expire-event-payloads',
-          prefix: PAYLOAD_BUCKET.prefix,
-          expiration: Duration.days(PAYLOAD_BUCKET.expirationDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
-    Validations.of(this.payloadBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
+    this.payloadBucket = privateBucket(this, 'Payloads', {
+      expire: {
+        ruleId: 'expire-event-payloads',
+        prefix: PAYLOAD_BUCKET.prefix,
+        expirationDays: PAYLOAD_BUCKET.expirationDays,
+      },
+      noAccessLogsBecause:
         'Only the hub functions read or write this bucket, through least-privilege roles, and every access is tied to a ledger entry; S3 server access logs would add a second bucket and cost without adding evidence. Enable CloudTrail S3 data events if your audit requires it.',
     });
 

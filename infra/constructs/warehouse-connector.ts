@@ -4,9 +4,9 @@
  * batch as NDJSON in a private bucket, and has Redshift COPY it through a role Redshift assumes;
  * a custom resource runs the schema migrations before the function starts.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { WAREHOUSE_ENV } from '../../shared/connectors/warehouse/config.ts';
@@ -14,6 +14,7 @@ import { STAGING_BUCKET } from '../../shared/resources.ts';
 import { type ConnectorResources, connectorFunction } from './connector-function.ts';
 import { acknowledgeWildcard } from './grants.ts';
 import type { HubFunction } from './hub-function.ts';
+import { privateBucket } from './private-bucket.ts';
 import { grantWarehouseAccess } from './warehouse-access.ts';
 import { WarehouseMigrations } from './warehouse-migrations.ts';
 import type { WarehouseSettings } from './warehouse-settings.ts';
@@ -91,25 +92,13 @@ export class WarehouseConnector extends Construct {
   }
 
   private createStagingBucket(): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'Staging', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Its files expire within a day: deleting the stack leaves an empty bucket, not a failure.
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          id: 'expire-staged-batches',
-          prefix: STAGING.prefix,
-          expiration: Duration.days(STAGING.expirationDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
-    Validations.of(bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
+    const bucket = privateBucket(this, 'Staging', {
+      expire: {
+        ruleId: 'expire-staged-batches',
+        prefix: STAGING.prefix,
+        expirationDays: STAGING.expirationDays,
+      },
+      noAccessLogsBecause:
         'Staged files live for minutes (the loader deletes them after COPY, and a lifecycle rule after a day); only the warehouse function and the COPY role can reach them. Access logs would need a second bucket and outlive the data they describe.',
     });
     return bucket;
