@@ -13,7 +13,7 @@ import type { WarehouseConfig } from './config.ts';
 import { StatementTimeoutError, WarehouseStatementError } from './errors.ts';
 import { loadStatements } from './load-sql.ts';
 import type { Row } from './mapping.ts';
-import { removeStaged, stageRows } from './staging.ts';
+import { ndjsonBodies, removeStaged, stageRows } from './staging.ts';
 import type { TableName } from './tables.ts';
 
 export interface LoadBatchOptions {
@@ -38,11 +38,10 @@ export function tokenOf(parts: readonly string[]): string {
  * or the queue's after a timeout) gets the first statement back instead of running twice; a load
  * that writes other rows for the same events (a redrive once the mapping is fixed) runs afresh.
  */
-function loadToken(options: LoadBatchOptions): string {
+function loadToken(options: LoadBatchOptions, bodies: ReadonlyMap<TableName, string>): string {
   const rows = createHash('sha256');
-  for (const [table, list] of [...options.rows].sort(([a], [b]) => a.localeCompare(b))) {
-    rows.update(table);
-    for (const row of list) rows.update(JSON.stringify(row));
+  for (const [table, body] of [...bodies].sort(([a], [b]) => a.localeCompare(b))) {
+    rows.update(`${table}\n${body}\n`);
   }
   return tokenOf([...options.events.map((e) => e.id), `rows:${rows.digest('hex')}`]);
 }
@@ -88,14 +87,16 @@ async function runWithOneRetry(
  */
 export async function loadBatch(options: LoadBatchOptions): Promise<void> {
   const { s3, config, logger } = options;
-  const token = loadToken(options);
+  // Serialised once: the same bytes are hashed into the token and staged for COPY.
+  const bodies = ndjsonBodies(options.rows);
+  const token = loadToken(options, bodies);
   const created = options.events.map((e) => e.created);
   const staged = await stageRows({
     s3,
     bucket: config.stagingBucket,
     prefix: config.stagingPrefix,
     batchId: `${token.slice(0, 16)}-${randomUUID().slice(0, 8)}`,
-    rows: options.rows,
+    bodies,
   });
   let outcomeKnown = true;
   try {

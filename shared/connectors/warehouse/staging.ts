@@ -30,17 +30,24 @@ function s3Failure(error: unknown, action: string, bucket: string) {
     : new PermanentError(message, options);
 }
 
-/** Writes each table's rows (tables without rows get no file). */
+/** Each table's rows as one NDJSON body, tables without rows left out. */
+export function ndjsonBodies(rows: ReadonlyMap<TableName, readonly Row[]>): Map<TableName, string> {
+  return new Map(
+    [...rows].filter(([, list]) => list.length > 0).map(([table, list]) => [table, toNdjson(list)]),
+  );
+}
+
+/** Writes each table's NDJSON body (from {@link ndjsonBodies}) to its own file. */
 export async function stageRows(options: {
   s3: S3Client;
   bucket: string;
   prefix: string;
   batchId: string;
-  rows: ReadonlyMap<TableName, readonly Row[]>;
+  bodies: ReadonlyMap<TableName, string>;
 }): Promise<StagedBatch> {
   const { s3, bucket } = options;
   const keyOf = (table: TableName) => `${options.prefix}${options.batchId}/${table}.ndjson`;
-  const tables = new Set([...options.rows].filter(([, rows]) => rows.length > 0).map(([t]) => t));
+  const tables = new Set(options.bodies.keys());
   try {
     await Promise.all(
       [...tables].map((table) =>
@@ -48,7 +55,7 @@ export async function stageRows(options: {
           new PutObjectCommand({
             Bucket: bucket,
             Key: keyOf(table),
-            Body: toNdjson(options.rows.get(table) ?? []),
+            Body: options.bodies.get(table) ?? '',
             ContentType: 'application/x-ndjson',
           }),
         ),
