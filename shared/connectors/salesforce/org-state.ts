@@ -18,6 +18,42 @@ const LAST_PAYMENT_KEYS = [
   'lastPaymentError',
 ] as const;
 
+/**
+ * Within one second (Stripe's resolution), the order an Account's payment facts can only come
+ * in: a retry that succeeds follows a failure, a refund follows the payment it refunds.
+ */
+const STATUS_ORDER: Readonly<Record<string, number>> = {
+  failed: 0,
+  succeeded: 1,
+  partially_refunded: 2,
+  refunded: 3,
+};
+
+/** Whether facts reported at `reported` may replace the ones shown at `shown`. */
+function notOlder(
+  reported: { at: number | undefined; status: unknown },
+  shown: { at: number | undefined; status: unknown },
+): boolean {
+  if (reported.at === undefined || shown.at === undefined) return true;
+  if (reported.at !== shown.at) return reported.at > shown.at;
+  const rank = (status: unknown) => STATUS_ORDER[String(status)] ?? 0;
+  return rank(reported.status) >= rank(shown.status);
+}
+
+const factsOf = (write: RecordWrite) => ({
+  at: timeOf(write.values.lastPaymentDate),
+  status: write.values.lastPaymentStatus,
+});
+
+/**
+ * `next` as it may be merged over `earlier`, a write to the same Account in the same batch:
+ * without its payment facts when those of `earlier` are the later ones.
+ */
+export function withoutOlderFacts(earlier: RecordWrite, next: RecordWrite): RecordWrite {
+  if (next.kind !== 'account' || factsOf(next).at === undefined) return next;
+  return notOlder(factsOf(next), factsOf(earlier)) ? next : without(next, LAST_PAYMENT_KEYS);
+}
+
 /** Stripe ids per SOQL query: well within SOQL's 100,000-character limit. */
 const IDS_PER_QUERY = 300;
 
@@ -69,7 +105,8 @@ function without(write: RecordWrite, keys: readonly string[]): RecordWrite {
 
 /**
  * Leaves out the last-payment facts of Accounts that already show a later payment: a late
- * `payment_intent.payment_failed` must not cover up the success that came after it.
+ * `payment_intent.payment_failed` must not cover up the success that came after it, nor a
+ * success of the same second the refund that followed it.
  */
 export async function dropStalePaymentFacts(input: {
   client: SalesforceClient;
@@ -77,6 +114,7 @@ export async function dropStalePaymentFacts(input: {
   pendings: readonly Pending[];
 }): Promise<void> {
   const dateField = input.fieldMap.account.fields.lastPaymentDate;
+  const statusField = input.fieldMap.account.fields.lastPaymentStatus;
   if (!dateField) return;
   const facts = input.pendings.filter(
     (p) => p.write.kind === 'account' && timeOf(p.write.values.lastPaymentDate) !== undefined,
@@ -86,12 +124,15 @@ export async function dropStalePaymentFacts(input: {
     client: input.client,
     map: input.fieldMap.account,
     stripeIds: facts.map((p) => p.write.stripeId),
-    fields: [dateField],
+    fields: statusField ? [dateField, statusField] : [dateField],
   });
   for (const pending of facts) {
-    const shown = timeOf(accounts.get(pending.write.stripeId)?.[dateField]);
-    const reported = timeOf(pending.write.values.lastPaymentDate);
-    if (shown !== undefined && reported !== undefined && shown > reported) {
+    const account = accounts.get(pending.write.stripeId);
+    const shown = {
+      at: timeOf(account?.[dateField]),
+      status: statusField ? account?.[statusField] : undefined,
+    };
+    if (!notOlder(factsOf(pending.write), shown)) {
       pending.write = without(pending.write, LAST_PAYMENT_KEYS);
     }
   }

@@ -22,7 +22,7 @@ import {
   type RecordWrite,
   writesFor,
 } from './mapping.ts';
-import { dropStalePaymentFacts, missingPartials } from './org-state.ts';
+import { dropStalePaymentFacts, missingPartials, withoutOlderFacts } from './org-state.ts';
 import { Outcomes, type Pending, type RecordFailure, recordError } from './outcomes.ts';
 import { canRead, ProductNames, readObject } from './stripe-reads.ts';
 import { parentsOf, recordKey, StripeRecords } from './stripe-records.ts';
@@ -215,7 +215,7 @@ export function createSalesforceConnector(
         if (earlier === undefined)
           pendings.set(key, { write, eventIds: new Set([entry.event.id]) });
         else {
-          earlier.write = merged(earlier.write, write);
+          earlier.write = merged(earlier.write, withoutOlderFacts(earlier.write, write));
           earlier.eventIds.add(entry.event.id);
         }
       }

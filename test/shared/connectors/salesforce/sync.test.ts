@@ -358,4 +358,29 @@ describe('createSalesforceConnector', () => {
       });
     }
   });
+
+  it('keeps a refund on the Account when the payment it refunds, of the same second, arrives after it', async () => {
+    // Prepare
+    const { customer, invoiceId, events } = await subscriber('Adele Goldberg');
+    const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
+    await logic.applyBatch(entriesOf(events));
+    const from = s.sim.world.allEvents().length;
+    await s.stripe.creditNotes.create({
+      invoice: invoiceId,
+      lines: [{ type: 'custom_line_item', description: 'Goodwill', quantity: 1, unit_amount: 500 }],
+      refund_amount: 500,
+    });
+    const refundEvents = eventsSince(s.sim, from);
+    await logic.applyBatch(entriesOf(refundEvents));
+    const paid = events.find((e) => e.type === 'payment_intent.succeeded') as StripeEvent;
+    const sameSecond = Math.max(...refundEvents.map((e) => e.created));
+
+    // Act
+    await logic.applyBatch(entriesOf([{ ...paid, created: sameSecond }]));
+
+    // Assess
+    expect(record('Account', 'Stripe_Customer_Id__c', customer.id)).toMatchObject({
+      Stripe_Last_Payment_Status__c: 'partially_refunded',
+    });
+  });
 });
