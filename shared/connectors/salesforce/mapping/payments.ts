@@ -92,7 +92,7 @@ export const paymentIntentWrites: Mapper = (input): RecordWrite[] => {
  * charge.* → the refunded amount on its PaymentIntent's payment record, and a refund as the
  * Account's last payment status. A charge without a PaymentIntent has no payment record.
  */
-export const chargeWrites: Mapper = ({ object }): RecordWrite[] => {
+export const chargeWrites: Mapper = ({ object, eventCreated }): RecordWrite[] => {
   const charge = object as unknown as Stripe.Charge;
   const intentId = idOf(charge.payment_intent);
   if (intentId === null) return [];
@@ -110,7 +110,13 @@ export const chargeWrites: Mapper = ({ object }): RecordWrite[] => {
     const status = charge.refunded
       ? LAST_PAYMENT_STATUS.refunded
       : LAST_PAYMENT_STATUS.partiallyRefunded;
-    writes.push(lastPaymentWrite(customerId, { lastPaymentStatus: status }));
+    // Dated like a payment, so a payment arriving after its refund cannot cover it up.
+    writes.push(
+      lastPaymentWrite(customerId, {
+        lastPaymentStatus: status,
+        lastPaymentDate: isoDateTime(eventCreated ?? charge.created),
+      }),
+    );
   }
   return writes;
 };

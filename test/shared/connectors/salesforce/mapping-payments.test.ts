@@ -45,7 +45,11 @@ describe('charge → the refunded amount', () => {
       {
         kind: 'account',
         stripeId: 'cus_1',
-        values: { lastPaymentStatus: status },
+        // Without an event time, the charge's own dates the refund.
+        values: {
+          lastPaymentStatus: status,
+          lastPaymentDate: new Date(refunded.created * 1000).toISOString(),
+        },
         parents: {},
         complete: false,
       },

@@ -217,6 +217,7 @@ describe('mergeWrites', () => {
         eventType: 'charge.refunded',
         object: refunded as MappableObject,
         options: TEST,
+        eventCreated: 1_767_225_700,
       }),
     ]);
 
@@ -228,7 +229,8 @@ describe('mergeWrites', () => {
     expect(merged[0]?.values).toEqual({
       lastPaymentStatus: 'refunded',
       lastPaymentAmount: 1099,
-      lastPaymentDate: '2026-01-01T00:00:00.000Z',
+      // The refund's time: it came after the payment.
+      lastPaymentDate: '2026-01-01T00:01:40.000Z',
       lastPaymentError: null,
     });
     expect(merged[1]?.values).toMatchObject({

@@ -363,7 +363,8 @@ describe('createSalesforceConnector', () => {
     // Prepare
     const { customer, invoiceId, events } = await subscriber('Adele Goldberg');
     const { logic } = salesforceConnector({ org: sf.sim, stripe: s.sim });
-    await logic.applyBatch(entriesOf(events));
+    // The refund reaches Salesforce before the payment it refunds does.
+    await logic.applyBatch(entriesOf(events.filter((e) => e.type !== 'payment_intent.succeeded')));
     const from = s.sim.world.allEvents().length;
     await s.stripe.creditNotes.create({
       invoice: invoiceId,
